@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Each creates .venv and installs the pinned dependencies (constraints.txt) on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
+
+.PHONY: run test spec fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run: $(BIN)/python setup.cfg pyproject.toml constraints.txt
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.run
+	$(PIP) -e '.[test]'
+	touch $@
+
+run: $(VENV)/.run  ## serve the default fixture on 127.0.0.1:8765
+	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.test  ## every test, schemathesis included
+	$(BIN)/python -m pytest
+
+spec: $(VENV)/.run  ## regenerate the committed OpenAPI document
+	$(BIN)/mockserver spec -o openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info .hypothesis .schemathesis reports

@@ -1,0 +1,59 @@
+"""create_app(): the Flask app, its world and its routes (the contents page)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, send_from_directory
+
+from .config import Config
+from .domain.world import World
+from .fixtures import load_fixture
+
+
+@dataclass
+class Runtime:
+    """What the views reach through app.extensions["mockserver"]."""
+    world: World
+
+
+def create_app(config: dict | None = None, *, world: World | None = None) -> Flask:
+    from .control import routes as control
+    from .web import api_key, iot_logic, user
+    from .web.api import NavixyApi
+    from .web.rpc import document_json_query_params
+
+    app = Flask("mockserver")
+    app.config.from_object(Config)
+    app.config.update(config or {})
+    if world is None:
+        world = World(load_fixture(app.config["FIXTURES"]))
+    app.extensions["mockserver"] = Runtime(world)
+
+    api = NavixyApi(app)
+    for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp):
+        api.register_blueprint(blueprint)
+    document_json_query_params(api.spec)
+    _serve_swagger_assets(app)
+    app.wsgi_app = _IgnoreTrailingSlash(app.wsgi_app)
+    return app
+
+
+def _serve_swagger_assets(app: Flask) -> None:
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.route("/docs/assets/<path:filename>")
+    def swagger_asset(filename):
+        return send_from_directory(swagger_ui_path, filename)
+
+
+class _IgnoreTrailingSlash:
+    """Navixy examples use both /v2/user/auth and /v2/user/auth/: route both to one rule."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if len(path) > 1 and path.endswith("/"):
+            environ["PATH_INFO"] = path.rstrip("/") or "/"
+        return self.wsgi_app(environ, start_response)

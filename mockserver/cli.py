@@ -1,0 +1,65 @@
+"""`mockserver serve` and `mockserver spec`."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mockserver", description="A stateful fake of the Navixy API")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the fake over HTTP (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    serve.add_argument("--fixtures", default=None, help="fixture JSON (default: the packaged one)")
+    serve.add_argument("--threads", type=int, default=8)
+    spec = commands.add_parser("spec", help="write the OpenAPI document")
+    spec.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
+    args = parser.parse_args(argv)
+    return _serve(args) if args.command == "serve" else _spec(args)
+
+
+def spec_text() -> str:
+    from .app import create_app
+    app = create_app()
+    return json.dumps(app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict(),
+                      indent=2, sort_keys=True) + "\n"
+
+
+def _spec(args) -> int:
+    text = spec_text()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    return 0
+
+
+def _serve(args) -> int:
+    import waitress
+
+    from .app import create_app
+    from .fixtures import FixtureError
+
+    try:
+        app = create_app({"FIXTURES": args.fixtures})
+    except FixtureError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads)
+    signal.signal(signal.SIGTERM, _stop)
+    print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt

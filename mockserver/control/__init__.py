@@ -1,0 +1,1 @@
+"""/__mock__: test controls that are not part of Navixy."""

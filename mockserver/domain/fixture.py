@@ -1,0 +1,32 @@
+"""A parsed fixture: plain data, built into a fresh store on start and on every reset."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from .clock import MockClock
+from .model import ApiKey, Flow, User
+from .store import MemoryStore
+
+
+@dataclass
+class Fixture:
+    users: list[User] = field(default_factory=list)
+    keys: list[ApiKey] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    clock_start: float | None = None
+    clock_frozen: bool = False
+
+    def make_clock(self) -> MockClock:
+        return MockClock(self.clock_start, frozen=self.clock_frozen)
+
+    def build_store(self) -> MemoryStore:
+        # Deep copies: a world mutates its records, the fixture must stay pristine for reset.
+        store = MemoryStore()
+        for user in self.users:
+            store.add_user(copy.deepcopy(user))
+        for key in self.keys:
+            store.add_key(copy.deepcopy(key))
+        for flow in self.flows:
+            store.put_flow(copy.deepcopy(flow))
+        return store

@@ -1,0 +1,347 @@
+"""Every marshmallow schema: Navixy requests and responses, the error envelope, the control
+plane and the fixture file. openapi/openapi.json is generated from these.
+
+Request schemas reject unknown fields (Navixy code 7 names them); response schemas do not
+claim `additionalProperties: false`, because Navixy tells clients to tolerate extra fields.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .domain import flows, keys, sessions
+
+# Printable = no C0/C1 control characters. Anchored and matched in full (see FullMatch).
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+HASH_REGEX = r"^[0-9a-fA-F]{32}$"
+
+
+class FullMatch(validate.Regexp):
+    """Regexp whose `$` cannot match before a trailing newline, as in JSON Schema."""
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def printable(min_len: int, max_len: int) -> list:
+    return [validate.Length(min=min_len, max=max_len),
+            FullMatch(PRINTABLE, error="must contain printable characters only")]
+
+
+class Args(Schema):
+    """Base of request schemas: unknown parameters are an error (code 7)."""
+
+
+class Result(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    success = fields.Boolean(required=True, dump_default=True, metadata={"enum": [True]})
+
+
+def hash_field() -> fields.Raw:
+    # Raw, so a non-string hash reaches the credential check and gets code 3, not 7.
+    return fields.Raw(load_only=True, metadata={
+        "type": "string", "pattern": HASH_REGEX,
+        "description": "Session hash or API key. Also accepted as ?hash= or "
+                       "`Authorization: NVX <hash>`; the body wins, then the query, then the header."})
+
+
+class JsonNested(fields.Nested):
+    """A nested object that form and query clients send as a JSON string (Navixy's JS SDK does)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value, parse_constant=_reject_constant)
+            except ValueError:
+                raise ValidationError("must be a JSON object") from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+# ---- errors -------------------------------------------------------------------------------
+
+class ErrorStatus(Schema):
+    code = fields.Integer(required=True)
+    description = fields.String(required=True)
+
+
+class ErrorDetail(Schema):
+    """Code 7: parameter + error. Code 292 (IoT Logic): node_ids, parameters, message."""
+    class Meta:
+        unknown = EXCLUDE
+
+    parameter = fields.String()
+    error = fields.String()
+    node_ids = fields.List(fields.Integer())
+    parameters = fields.List(fields.String())
+    message = fields.String()
+
+
+class ErrorEnvelope(Schema):
+    success = fields.Boolean(required=True, metadata={"enum": [False]})
+    status = fields.Nested(ErrorStatus, required=True)
+    errors = fields.List(fields.Nested(ErrorDetail))
+
+
+# ---- user/* ---------------------------------------------------------------------------------
+
+class AuthArgs(Args):
+    login = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    dealer_id = fields.Integer(strict=False, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class AuthResult(Result):
+    type = fields.String(required=True, metadata={"enum": ["authenticated"]})
+    hash = fields.String(required=True, metadata={"pattern": HASH_REGEX})
+
+
+class NoArgs(Args):
+    pass
+
+
+class GetInfoArgs(Args):
+    application = fields.String(validate=validate.Length(max=255))
+
+
+class PasswordSetArgs(Args):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    new_password = fields.String(required=True, validate=printable(
+        sessions.PASSWORD_MIN_LENGTH, sessions.PASSWORD_MAX_LENGTH))
+
+
+class Success(Result):
+    pass
+
+
+class UserInfo(Schema):
+    id = fields.Integer(required=True)
+    login = fields.String(required=True)
+    title = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    creation_date = fields.String(required=True, metadata={"example": "2024-03-01 09:00:00"})
+    balance = fields.Float(required=True)
+    bonus = fields.Float(required=True)
+    locale = fields.String(required=True)
+    demo = fields.Boolean(required=True)
+    verified = fields.Boolean(required=True)
+    legal_type = fields.String(required=True)
+    time_zone = fields.String(required=True)
+    measurement_system = fields.String(required=True)
+
+
+class MasterInfo(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    demo = fields.Boolean(required=True)
+    legal_type = fields.String(required=True)
+    balance = fields.Float(required=True)
+    bonus = fields.Float(required=True)
+
+
+class Privileges(Schema):
+    rights = fields.List(fields.String(), required=True)
+
+
+class GetInfoResult(Result):
+    paas_id = fields.Integer(required=True)
+    paas_settings = fields.Dict(required=True)
+    user_info = fields.Nested(UserInfo, required=True)
+    tariff_restrictions = fields.Dict(required=True)
+    premium_gis = fields.Boolean(required=True)
+    features = fields.List(fields.String(), required=True)
+    user_menu = fields.Dict(required=True)
+    master = fields.Nested(MasterInfo, metadata={"description": "Only for sub-users"})
+    privileges = fields.Nested(Privileges, metadata={"description": "Only for sub-users"})
+
+
+# ---- API keys -------------------------------------------------------------------------------
+
+class KeyCreateArgs(Args):
+    title = fields.String(required=True, validate=printable(1, keys.TITLE_MAX_LENGTH))
+
+
+class KeyDeleteArgs(Args):
+    key = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class UserKeyDeleteArgs(Args):
+    api_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class ApiKeyOut(Schema):
+    hash = fields.String(required=True, metadata={"pattern": HASH_REGEX})
+    create_date = fields.String(required=True, metadata={"example": "2021-10-29 12:00:36"})
+    title = fields.String(required=True)
+
+
+class KeyCreateResult(Result):
+    value = fields.Nested(ApiKeyOut, required=True)
+
+
+class UserKeyCreateResult(Result):
+    value = fields.String(required=True, metadata={
+        "pattern": HASH_REGEX, "description": "The new key's hash (shape of the withdrawn 2025-06-04 draft)"})
+
+
+class KeyListResult(Result):
+    list = fields.List(fields.Nested(ApiKeyOut), required=True)
+
+
+# ---- IoT Logic flows ------------------------------------------------------------------------
+
+INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
+
+
+class Node(Args):
+    id = fields.Integer(required=True, strict=True, validate=INT32)
+    type = fields.String(required=True, validate=validate.OneOf(flows.NODE_TYPES))
+    data = fields.Dict(load_default=dict, dump_default=dict)
+    view = fields.Dict()
+
+
+class Edge(Args):
+    from_ = fields.Integer(required=True, strict=True, data_key="from", attribute="from",
+                           validate=INT32)
+    to = fields.Integer(required=True, strict=True, validate=INT32)
+    type = fields.String(load_default="simple_edge", validate=validate.OneOf(flows.EDGE_TYPES))
+
+
+class FlowDraft(Args):
+    title = fields.String(required=True, validate=printable(1, flows.TITLE_MAX_LENGTH))
+    description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4096))
+    enabled = fields.Boolean(load_default=False)
+    nodes = fields.List(fields.Nested(Node), load_default=list, validate=validate.Length(max=500))
+    edges = fields.List(fields.Nested(Edge), load_default=list, validate=validate.Length(max=2000))
+
+
+class FlowFull(FlowDraft):
+    id = fields.Integer(required=True, strict=True, validate=INT32)
+
+
+class FlowCreateArgs(Args):
+    flow = JsonNested(FlowDraft, required=True)
+
+
+class FlowUpdateArgs(Args):
+    flow = JsonNested(FlowFull, required=True)
+
+
+class FlowIdArgs(Args):
+    flow_id = fields.Integer(required=True, validate=INT32)
+
+
+class FlowInfo(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True, allow_none=True)
+    enabled = fields.Boolean(required=True)
+    modified = fields.String(required=True, metadata={"format": "date-time", "example": "2024-01-15T10:30:00Z"})
+    devices_count = fields.Integer(required=True)
+
+
+class FlowListResult(Result):
+    list = fields.List(fields.Nested(FlowInfo), required=True)
+
+
+class NodeOut(Schema):
+    id = fields.Integer(required=True)
+    type = fields.String(required=True)
+    data = fields.Dict(required=True)
+    view = fields.Dict()
+
+
+class EdgeOut(Schema):
+    from_ = fields.Integer(required=True, data_key="from", attribute="from")
+    to = fields.Integer(required=True)
+    type = fields.String(required=True)
+
+
+class FlowOut(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True, allow_none=True)
+    enabled = fields.Boolean(required=True)
+    nodes = fields.List(fields.Nested(NodeOut), required=True)
+    edges = fields.List(fields.Nested(EdgeOut), required=True)
+
+
+class FlowReadResult(Result):
+    value = fields.Nested(FlowOut, required=True)
+
+
+class IdResult(Result):
+    id = fields.Integer(required=True)
+
+
+# ---- control plane --------------------------------------------------------------------------
+
+class Health(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok"]})
+
+
+class ClockState(Schema):
+    now = fields.String(required=True, metadata={"format": "date-time", "example": "2026-01-01T00:00:00Z"})
+
+
+class ClockAdvanceArgs(Args):
+    seconds = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=10**10))
+
+
+class ClockSetArgs(Args):
+    now = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                        metadata={"format": "date-time", "example": "2026-01-01T00:00:00Z"})
+
+
+# ---- fixture file (fixtures/default.json) ---------------------------------------------------
+
+class FixtureClock(Schema):
+    start = fields.String(metadata={"description": "ISO 8601; default: real time"})
+    frozen = fields.Boolean(load_default=False)
+
+
+class FixtureUser(Schema):
+    id = fields.Integer(required=True, strict=True)
+    login = fields.String(required=True, validate=validate.Length(min=1))
+    password = fields.String(required=True, validate=validate.Length(min=1))
+    title = fields.String(load_default="")
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    activated = fields.Boolean(load_default=True)
+    master = fields.String(load_default=None, metadata={"description": "login of the owner (sub-users)"})
+    dealer_id = fields.Integer(load_default=1)
+    creation_date = fields.String(load_default="2024-01-01 00:00:00")
+    locale = fields.String(load_default="en_US")
+    time_zone = fields.String(load_default="UTC")
+    privileges = fields.List(fields.String(), load_default=list)
+
+
+class FixtureKey(Schema):
+    owner = fields.String(required=True)
+    hash = fields.String(required=True, validate=validate.Regexp(re.compile(r"[0-9a-f]{32}")))
+    title = fields.String(required=True)
+    create_date = fields.String(load_default="2024-01-01 00:00:00")
+
+
+class FixtureFlow(FlowFull):
+    owner = fields.String(required=True)
+    modified = fields.String(load_default="2024-01-01T00:00:00Z")
+
+
+class FixtureFile(Schema):
+    clock = fields.Nested(FixtureClock, load_default=None)
+    users = fields.List(fields.Nested(FixtureUser), required=True)
+    api_keys = fields.List(fields.Nested(FixtureKey), load_default=list)
+    flows = fields.List(fields.Nested(FixtureFlow), load_default=list)

@@ -1,0 +1,1 @@
+"""The Navixy HTTP surface: thin views over mockserver.domain."""

@@ -1,0 +1,42 @@
+"""Parse a request body once: JSON object, form, or nothing. Bad JSON is Navixy's code 5."""
+from __future__ import annotations
+
+import json
+
+from flask import request
+from werkzeug.datastructures import MultiDict
+
+from ..domain import errors
+
+_CACHE = "navixy.body"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def request_body() -> dict | MultiDict:
+    """The body's parameters ({} when there is none). GET bodies are ignored, as in Navixy."""
+    cached = request.environ.get(_CACHE)
+    if cached is None:
+        cached = request.environ[_CACHE] = _parse()
+    return cached
+
+
+def _parse() -> dict | MultiDict:
+    if request.method == "GET":
+        return {}
+    if request.mimetype in FORM_TYPES:
+        return request.form
+    raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH -> code 9
+    if not raw.strip():
+        return {}
+    # Any other content type is read as JSON: some IoT clients post JSON as text/plain.
+    try:
+        data = json.loads(raw, parse_constant=_not_json)
+    except ValueError:  # includes UnicodeDecodeError
+        raise errors.WrongRequestFormat() from None
+    if not isinstance(data, dict):
+        raise errors.WrongRequestFormat("Wrong request format: the body must be a JSON object")
+    return data
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")

@@ -1,0 +1,139 @@
+"""Navixy's RPC style on flask-smorest: every action answers GET (query) and POST (JSON or
+form body), documented as two operations that share one handler.
+
+Order inside a call: resolve the credential (3/4), then validate parameters (7), then the
+rule. The world's lock is held for the whole call, so a rule sees a consistent world.
+"""
+from __future__ import annotations
+
+import functools
+from copy import deepcopy
+from typing import Callable
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
+
+from ..domain import sessions
+from ..domain.world import Principal, World
+from ..schemas import hash_field
+from .body import request_body
+from .credentials import find_credential
+
+ANY = "any"  # a session or an API key
+SESSION = "session"  # a session only: an API key gets code 4
+SECURITY = [{"NvxHeader": []}, {"HashQuery": []}]
+
+
+class NavixyParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION: dict = {}  # schema default (RAISE) everywhere: unknown -> 7
+
+    def load_querystring(self, req, schema):
+        # `hash` is the credential (a security scheme), not an action parameter.
+        return MultiDictProxy(_without_hash(req.args), schema)
+
+
+def _without_hash(params) -> MultiDict:
+    return MultiDict([(k, v) for k, v in params.items(multi=True) if k != "hash"])
+
+
+parser = NavixyParser()
+
+
+@parser.location_loader("body")
+def load_body(req, schema):
+    body = request_body()
+    if not body:  # POST with its parameters in the query string
+        return MultiDictProxy(_without_hash(req.args), schema)
+    return MultiDictProxy(body, schema) if isinstance(body, MultiDict) else body
+
+
+class NavixyBlueprint(Blueprint):
+    ARGUMENTS_PARSER = parser
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "body": "application/json"}
+
+    def _prepare_arguments_doc(self, doc, doc_info, *, api, spec, **kwargs):
+        doc = super()._prepare_arguments_doc(doc, doc_info, api=api, spec=spec, **kwargs)
+        content = doc.get("requestBody", {}).get("content", {})
+        if "application/json" in content and "form_encoding" in doc_info:
+            form = deepcopy(content["application/json"])
+            if doc_info["form_encoding"]:
+                form["encoding"] = doc_info["form_encoding"]
+            content["application/x-www-form-urlencoded"] = form
+        return doc
+
+
+def document_json_query_params(spec) -> None:
+    """Object-valued query parameters (IoT `flow`) travel as JSON text: say so with `content`,
+    which apispec cannot emit from a marshmallow field."""
+    for operations in spec._paths.values():
+        for operation_doc in operations.values():
+            for param in operation_doc.get("parameters", []):
+                schema = param.get("schema", {})
+                if param.get("in") == "query" and ("$ref" in schema or schema.get("type") == "object"):
+                    param["content"] = {"application/json": {"schema": param.pop("schema")}}
+
+
+def current_world() -> World:
+    return current_app.extensions["mockserver"].world
+
+
+Handler = Callable[[World, "Principal | None", dict], dict]
+
+
+def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args, result,
+              credential: str | None, handler: Handler, description: str = "",
+              error_statuses: tuple[int, ...] = (), links: dict | None = None,
+              form_encoding: dict | None = None) -> None:
+    """Register `rule` for GET and POST. `links` maps a method ("get"/"post") to OpenAPI links
+    on its 200 response; `form_encoding` documents JSON-valued form fields."""
+    security = [] if credential is None else SECURITY
+    body_args = args if credential is None else _with_hash(args)
+    views = {}
+    for method, location, schema in (("get", "query", args), ("post", "body", body_args)):
+        def view(self, params):
+            return handler(current_world(), g.principal, params)
+        view = blp.arguments(schema, location=location)(view)
+        view = blp.response(200, result)(view)
+        for status in (400, *error_statuses):
+            view = blp.alt_response(status, response=_RESPONSE_NAMES[status])(view)
+        doc = {"operationId": f"{name}_{method}", "summary": summary,
+               "description": description, "security": security}
+        if links and method in links:
+            doc["responses"] = {200: {"links": links[method]}}
+        view = blp.doc(**doc)(view)
+        view._apidoc["form_encoding"] = form_encoding or {}
+        views[method] = _credential_first(credential, view)
+    blp.route(rule)(type(name, (MethodView,), views))
+
+
+_RESPONSE_NAMES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT_REQUIRED",
+                   403: "FORBIDDEN", 404: "NOT_FOUND", 412: "PRECONDITION_FAILED",
+                   429: "TOO_MANY_REQUESTS"}
+
+
+def _credential_first(credential: str | None, view):
+    @functools.wraps(view)
+    def wrapper(self, *args, **kwargs):
+        world = current_world()
+        with world.store.lock:
+            g.principal = None if credential is None else sessions.authenticate(
+                world, find_credential(), sessions_only=credential == SESSION)
+            return view(self, *args, **kwargs)
+    return wrapper
+
+
+_BODY_SCHEMAS: dict = {}
+
+
+def _with_hash(schema_cls):
+    """The POST body variant of an argument schema: it may carry the credential as `hash`."""
+    if schema_cls not in _BODY_SCHEMAS:
+        name = schema_cls.__name__.removesuffix("Args") + "Body"
+        _BODY_SCHEMAS[schema_cls] = type(name, (schema_cls,), {"hash": hash_field()})
+    return _BODY_SCHEMAS[schema_cls]

@@ -1,0 +1,18 @@
+"""HTTP status per Navixy error code (errors table; blank there means 400)."""
+from __future__ import annotations
+
+PLATFORM_STATUS = {
+    1: 500, 2: 403, 6: 500, 8: 503, 9: 412, 11: 403, 13: 403, 14: 503, 15: 429,
+    101: 403, 111: 404, 112: 405, 204: 404, 208: 403, 219: 403, 221: 403, 225: 403, 229: 404,
+    231: 409, 236: 402, 238: 403, 239: 404, 240: 403, 247: 409, 249: 403, 250: 403, 251: 403,
+    254: 500, 257: 403, 258: 404, 261: 403, 264: 403, 265: 403, 266: 403, 268: 402, 271: 413,
+    275: 403, 276: 403, 277: 409, 278: 409,
+}
+# The IoT Logic technical reference differs from the platform table on two codes.
+IOT_STATUS = {**PLATFORM_STATUS, 4: 401, 201: 404}
+IOT_PREFIX = "/v2/iot/logic/"
+
+
+def http_status(code: int, path: str) -> int:
+    table = IOT_STATUS if path.startswith(IOT_PREFIX) else PLATFORM_STATUS
+    return table.get(code, 400)

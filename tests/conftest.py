@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from mockserver.app import create_app
+from mockserver.domain.clock import MockClock
+from mockserver.domain.world import World
+from mockserver.fixtures import load_fixture
+from mockserver.formats import parse_iso
+from tests.helpers import NavixyClient
+
+START = parse_iso("2026-01-01T00:00:00Z")
+
+
+@pytest.fixture
+def clock() -> MockClock:
+    """Frozen, so every expiry in a test moves only when the test advances it."""
+    return MockClock(START, frozen=True)
+
+
+@pytest.fixture
+def world(clock) -> World:
+    return World(load_fixture(), clock)
+
+
+@pytest.fixture
+def app(world):
+    return create_app(world=world)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def navixy(client) -> NavixyClient:
+    return NavixyClient(client)
