@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 HOST   ?= 127.0.0.1
 PORT   ?= 8765
 
-.PHONY: run test spec fuzz clean
+.PHONY: run test spec bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ test: $(VENV)/.test  ## every test, schemathesis included
 
 spec: $(VENV)/.run  ## regenerate the committed OpenAPI document
 	$(BIN)/mockserver spec -o openapi/openapi.json
+
+$(VENV)/.bench: $(VENV)/.test bench/requirements.txt
+	$(PIP) -r bench/requirements.txt
+	touch $@
+
+bench: $(VENV)/.bench  ## measure start-up, throughput, latency, scale; writes bench/RESULTS.md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-smoke: $(VENV)/.bench  ## the same harness, seconds not minutes (< 60 s)
+	$(BIN)/python bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) build *.egg-info .hypothesis .schemathesis reports

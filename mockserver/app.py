@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, send_from_directory
+from flask import Flask, current_app, request, send_from_directory
 
 from .config import Config
+from .domain import errors
 from .domain.world import World
 from .fixtures import load_fixture
 
@@ -33,9 +34,25 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp):
         api.register_blueprint(blueprint)
     document_json_query_params(api.spec)
+    app.before_request(_refuse_oversized_query)
+    app.after_request(_options_in_json)
     _serve_swagger_assets(app)
     app.wsgi_app = _IgnoreTrailingSlash(app.wsgi_app)
     return app
+
+
+def _refuse_oversized_query() -> None:
+    # The same 1 MiB as bodies: GET carries every parameter in the query string.
+    if len(request.query_string) > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise errors.TooLargeRequest()
+
+
+def _options_in_json(response):
+    # Flask answers OPTIONS itself with an empty HTML body; every answer here is JSON.
+    if request.method == "OPTIONS" and not response.get_data():
+        response.set_data(b'{"success": true}')
+        response.mimetype = "application/json"
+    return response
 
 
 def _serve_swagger_assets(app: Flask) -> None:

@@ -49,7 +49,10 @@ def _serve(args) -> int:
     except FixtureError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads)
+    # Headers up to 2 MiB reach the app, so a long GET query gets Navixy's code 9, not
+    # waitress' plain-text 431.
+    server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads,
+                                    max_request_header_size=2 * 1024 * 1024)
     signal.signal(signal.SIGTERM, _stop)
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
     try:

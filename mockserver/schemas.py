@@ -6,12 +6,11 @@ claim `additionalProperties: false`, because Navixy tells clients to tolerate ex
 """
 from __future__ import annotations
 
-import json
-import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .domain import flows, keys, sessions
+from .formats import parse_json
 
 # Printable = no C0/C1 control characters. Anchored and matched in full (see FullMatch).
 PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
@@ -22,9 +21,18 @@ class FullMatch(validate.Regexp):
     """Regexp whose `$` cannot match before a trailing newline, as in JSON Schema."""
 
     def __call__(self, value):
-        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None or not _encodable(value):
             raise ValidationError(self._format_error(value))
         return value
+
+
+def _encodable(value: str) -> bool:
+    """False for lone surrogates: JSON can carry them, Unicode text cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def printable(min_len: int, max_len: int) -> list:
@@ -56,15 +64,21 @@ class JsonNested(fields.Nested):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
-            try:
-                value = json.loads(value, parse_constant=_reject_constant)
-            except ValueError:
-                raise ValidationError("must be a JSON object") from None
+            value = parse_json(value, lambda _msg: ValidationError("must be a JSON object"))
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
+class WholeNumber(fields.Integer):
+    """JSON Schema's integer inside JSON objects: 3 and 3.0 are integers; "3" and true are not."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise self.make_error("invalid")
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 # ---- errors -------------------------------------------------------------------------------
@@ -205,17 +219,23 @@ class KeyListResult(Result):
 INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
 
 
+def free_object() -> dict:
+    """Node `data` and `view` are free-form; capped so one flow stays a reasonable size."""
+    return {"validate": validate.Length(max=flows.MAX_OBJECT_KEYS),
+            "metadata": {"maxProperties": flows.MAX_OBJECT_KEYS}}
+
+
 class Node(Args):
-    id = fields.Integer(required=True, strict=True, validate=INT32)
+    id = WholeNumber(required=True, validate=INT32)
     type = fields.String(required=True, validate=validate.OneOf(flows.NODE_TYPES))
-    data = fields.Dict(load_default=dict, dump_default=dict)
-    view = fields.Dict()
+    data = fields.Dict(load_default=dict, **free_object())
+    view = fields.Dict(**free_object())
 
 
 class Edge(Args):
-    from_ = fields.Integer(required=True, strict=True, data_key="from", attribute="from",
+    from_ = WholeNumber(required=True, data_key="from", attribute="from",
                            validate=INT32)
-    to = fields.Integer(required=True, strict=True, validate=INT32)
+    to = WholeNumber(required=True, validate=INT32)
     type = fields.String(load_default="simple_edge", validate=validate.OneOf(flows.EDGE_TYPES))
 
 
@@ -223,12 +243,14 @@ class FlowDraft(Args):
     title = fields.String(required=True, validate=printable(1, flows.TITLE_MAX_LENGTH))
     description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4096))
     enabled = fields.Boolean(load_default=False)
-    nodes = fields.List(fields.Nested(Node), load_default=list, validate=validate.Length(max=500))
-    edges = fields.List(fields.Nested(Edge), load_default=list, validate=validate.Length(max=2000))
+    nodes = fields.List(fields.Nested(Node), load_default=list,
+                        validate=validate.Length(max=flows.MAX_NODES))
+    edges = fields.List(fields.Nested(Edge), load_default=list,
+                        validate=validate.Length(max=flows.MAX_EDGES))
 
 
 class FlowFull(FlowDraft):
-    id = fields.Integer(required=True, strict=True, validate=INT32)
+    id = WholeNumber(required=True, validate=INT32)
 
 
 class FlowCreateArgs(Args):
@@ -330,7 +352,7 @@ class FixtureUser(Schema):
 
 class FixtureKey(Schema):
     owner = fields.String(required=True)
-    hash = fields.String(required=True, validate=validate.Regexp(re.compile(r"[0-9a-f]{32}")))
+    hash = fields.String(required=True, validate=FullMatch(r"[0-9a-f]{32}"))
     title = fields.String(required=True)
     create_date = fields.String(load_default="2024-01-01 00:00:00")
 

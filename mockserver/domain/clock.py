@@ -28,6 +28,8 @@ class MockClock:
                  wall: Callable[[], float] = time.time) -> None:
         if frozen and start is None:
             raise ValueError("a frozen clock needs a start time")
+        if start is not None:
+            _check_range(start)
         self._start = start
         self.frozen = frozen
         self._wall = wall
@@ -38,7 +40,8 @@ class MockClock:
         return self._start if self.frozen else self._wall()
 
     def now(self) -> float:
-        return self._base() + self._offset
+        # A running clock set near the end of 9999 must not tick past what dates can show.
+        return min(self._base() + self._offset, LATEST)
 
     def reset(self) -> None:
         self._offset = 0.0 if self.frozen or self._start is None else self._start - self._wall()

@@ -8,6 +8,11 @@ from .world import Principal, World
 NODE_TYPES = ("data_source", "initiate_attributes", "logic", "action", "webhook", "output_endpoint")
 EDGE_TYPES = ("simple_edge", "then_edge", "else_edge")
 TITLE_MAX_LENGTH = 255
+# Limits of this fake (Navixy documents none): large enough for real flows, small enough that
+# one request cannot make a flow that costs megabytes to list.
+MAX_NODES = 100
+MAX_EDGES = 200
+MAX_OBJECT_KEYS = 64
 
 
 def list_flows(world: World, principal: Principal) -> list[Flow]:
@@ -26,7 +31,7 @@ def create(world: World, principal: Principal, draft: dict) -> Flow:
         flow = Flow(
             id=store.next_flow_id(), owner_id=principal.account_id, title=draft["title"],
             description=draft.get("description"), enabled=draft.get("enabled", False),
-            nodes=draft["nodes"], edges=draft["edges"], modified=world.clock.now())
+            nodes=_normalised(draft["nodes"]), edges=draft["edges"], modified=world.clock.now())
         store.put_flow(flow)
         return flow
 
@@ -40,7 +45,7 @@ def update(world: World, principal: Principal, draft: dict) -> Flow:
         flow.title = draft["title"]
         flow.description = draft.get("description")
         flow.enabled = draft.get("enabled", False)
-        flow.nodes, flow.edges = draft["nodes"], draft["edges"]
+        flow.nodes, flow.edges = _normalised(draft["nodes"]), draft["edges"]
         flow.modified = world.clock.now()
         return flow
 
@@ -57,6 +62,15 @@ def _own_flow(world: World, principal: Principal, flow_id: int) -> Flow:
     if flow is None or flow.owner_id != principal.account_id:
         raise errors.NotFound()  # another account's flow is indistinguishable from a missing one
     return flow
+
+
+def _normalised(nodes: list[dict]) -> list[dict]:
+    """Navixy returns a data source's null `source_ids` as []."""
+    for node in nodes:
+        data = node.get("data")
+        if node.get("type") == "data_source" and isinstance(data, dict) and data.get("source_ids", []) is None:
+            data["source_ids"] = []
+    return nodes
 
 
 def _check_graph(nodes: list[dict], edges: list[dict]) -> None:

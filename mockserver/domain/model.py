@@ -59,9 +59,14 @@ class Flow:
 
     @property
     def devices_count(self) -> int:
-        """Distinct devices feeding the flow through its data-source nodes."""
+        """Distinct devices feeding the flow through its data-source nodes.
+
+        Node data is free-form on the wire, so anything but a list of integer ids counts as none.
+        """
         ids: set[int] = set()
         for node in self.nodes:
             if node.get("type") == "data_source":
-                ids.update(node.get("data", {}).get("source_ids") or [])
+                source_ids = node.get("data", {}).get("source_ids")
+                if isinstance(source_ids, list):
+                    ids.update(i for i in source_ids if isinstance(i, int) and not isinstance(i, bool))
         return len(ids)

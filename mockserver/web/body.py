@@ -1,12 +1,11 @@
 """Parse a request body once: JSON object, form, or nothing. Bad JSON is Navixy's code 5."""
 from __future__ import annotations
 
-import json
-
 from flask import request
 from werkzeug.datastructures import MultiDict
 
 from ..domain import errors
+from ..formats import parse_json
 
 _CACHE = "navixy.body"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -29,14 +28,7 @@ def _parse() -> dict | MultiDict:
     if not raw.strip():
         return {}
     # Any other content type is read as JSON: some IoT clients post JSON as text/plain.
-    try:
-        data = json.loads(raw, parse_constant=_not_json)
-    except ValueError:  # includes UnicodeDecodeError
-        raise errors.WrongRequestFormat() from None
+    data = parse_json(raw, errors.WrongRequestFormat)
     if not isinstance(data, dict):
         raise errors.WrongRequestFormat("Wrong request format: the body must be a JSON object")
     return data
-
-
-def _not_json(name: str):
-    raise ValueError(f"{name} is not JSON")

@@ -9,8 +9,6 @@ from .rpc import ANY, NavixyBlueprint, operation
 
 blp = NavixyBlueprint("iot_logic", __name__, description="IoT Logic flows: /v2/iot/logic/flow/*")
 
-FLOW_AS_JSON = {"flow": {"contentType": "application/json"}}
-
 
 def flow_info(flow: Flow) -> dict:
     return {"id": flow.id, "title": flow.title, "description": flow.description,
@@ -58,13 +56,13 @@ operation(blp, "/v2/iot/logic/flow/read", name="iot_logic_flow_read", summary="O
           description=NOT_FOUND.strip(), args=s.FlowIdArgs, result=s.FlowReadResult,
           credential=ANY, handler=read, error_statuses=(401, 404))
 operation(blp, "/v2/iot/logic/flow/create", name="iot_logic_flow_create",
-          summary="Create a flow", description=INVALID.strip() + " Form and query clients send "
-          "`flow` as a JSON string.", args=s.FlowCreateArgs, result=s.IdResult, credential=ANY,
-          handler=create, error_statuses=(401,), form_encoding=FLOW_AS_JSON)
+          summary="Create a flow", description=INVALID.strip() + " GET and form clients send "
+          "`flow` as JSON text.", args=s.FlowCreateArgs, result=s.IdResult, credential=ANY,
+          handler=create, error_statuses=(401,), form_body=False)
 operation(blp, "/v2/iot/logic/flow/update", name="iot_logic_flow_update",
           summary="Replace a flow (full object with id)", description=(NOT_FOUND + INVALID).strip(),
           args=s.FlowUpdateArgs, result=s.IdResult, credential=ANY, handler=update,
-          error_statuses=(401, 404), form_encoding=FLOW_AS_JSON)
+          error_statuses=(401, 404), form_body=False)
 operation(blp, "/v2/iot/logic/flow/delete", name="iot_logic_flow_delete", summary="Delete a flow",
           description=NOT_FOUND.strip(), args=s.FlowIdArgs, result=s.Success, credential=ANY,
           handler=delete, error_statuses=(401, 404))

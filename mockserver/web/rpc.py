@@ -60,11 +60,8 @@ class NavixyBlueprint(Blueprint):
     def _prepare_arguments_doc(self, doc, doc_info, *, api, spec, **kwargs):
         doc = super()._prepare_arguments_doc(doc, doc_info, api=api, spec=spec, **kwargs)
         content = doc.get("requestBody", {}).get("content", {})
-        if "application/json" in content and "form_encoding" in doc_info:
-            form = deepcopy(content["application/json"])
-            if doc_info["form_encoding"]:
-                form["encoding"] = doc_info["form_encoding"]
-            content["application/x-www-form-urlencoded"] = form
+        if "application/json" in content and doc_info.get("form_body"):
+            content["application/x-www-form-urlencoded"] = deepcopy(content["application/json"])
         return doc
 
 
@@ -89,9 +86,10 @@ Handler = Callable[[World, "Principal | None", dict], dict]
 def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args, result,
               credential: str | None, handler: Handler, description: str = "",
               error_statuses: tuple[int, ...] = (), links: dict | None = None,
-              form_encoding: dict | None = None) -> None:
+              form_body: bool = True) -> None:
     """Register `rule` for GET and POST. `links` maps a method ("get"/"post") to OpenAPI links
-    on its 200 response; `form_encoding` documents JSON-valued form fields."""
+    on its 200 response. `form_body=False` leaves the form variant out of the spec (it is still
+    accepted): fuzzers flatten nested objects in forms instead of sending them as JSON text."""
     security = [] if credential is None else SECURITY
     body_args = args if credential is None else _with_hash(args)
     views = {}
@@ -107,7 +105,7 @@ def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args,
         if links and method in links:
             doc["responses"] = {200: {"links": links[method]}}
         view = blp.doc(**doc)(view)
-        view._apidoc["form_encoding"] = form_encoding or {}
+        view._apidoc["form_body"] = form_body
         views[method] = _credential_first(credential, view)
     blp.route(rule)(type(name, (MethodView,), views))
 

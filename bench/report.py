@@ -1,0 +1,340 @@
+"""Turn run.py's raw figures into bench/RESULTS.md and the short table printed at the end."""
+from __future__ import annotations
+
+import math
+
+from common import ratio
+
+# Context figures quoted in issue 6 (same 2-core box, wrk, GET, c=16): not measured by this run.
+ISSUE_CONTEXT_RPS = {"Stoplight Prism": 1100, "Mockoon": 1000}
+
+
+def _f(x, digits=0, unit=""):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:,.{digits}f}{unit}"
+
+
+def _ms(seconds):
+    return _f(seconds * 1000 if seconds is not None else None, 0, " ms")
+
+
+def _yes(ok):
+    return "met" if ok else "NOT met"
+
+
+def targets(res: dict) -> list[tuple[str, bool | None, str]]:
+    """(target, met?, evidence). met None = not measured in this run."""
+    t: list[tuple[str, bool | None, str]] = []
+    st = res.get("startup", {}).get("waitress")
+    if st:
+        m, b = st["mock"]["first_200_s"], st["base"]["first_200_s"]
+        t.append(("CLI ready < 0.5 s (spawn -> first get_info 200, median)", m < 0.5, _ms(m)))
+        t.append(("CLI ready <= 1.2 x the bare Flask app on waitress", m <= 1.2 * b,
+                  f"{ratio(m, b):.2f} x ({_ms(m)} vs {_ms(b)})"))
+        worst = []
+        for name, c in st["mock"]["calls"].items():
+            ok = c["first_ms"] <= max(1.5 * c["tenth_ms"], c["tenth_ms"] + 0.5)
+            worst.append((ok, f"{name} {c['first_ms']:.1f} vs {c['tenth_ms']:.1f} ms"))
+        t.append(("first request as fast as the tenth (first <= max(1.5 x, +0.5 ms) of tenth)",
+                  all(ok for ok, _ in worst), "; ".join(s for _, s in worst)))
+    ip = res.get("inproc")
+    if ip:
+        t.append(("in-process ready < 0.3 s (first fixture, imports included)",
+                  ip["cold_total_s"] < 0.3,
+                  f"{_ms(ip['cold_total_s'])} (without importing mockserver: "
+                  f"{_ms(ip['cold_ready_s'])}; a second fixture: {_ms(ip['warm_ready_s'])})"))
+    tp = res.get("throughput", {})
+    for server, r in tp.items():
+        gi, hb = r["mock"].get("user/get_info@16"), r["base"].get("hello@16")
+        if gi and hb:
+            t.append((f"{server}: get_info rps at c=16 >= 80 % of the bare app's",
+                      gi["rps"] >= 0.8 * hb["rps"], f"{ratio(gi['rps'], hb['rps']) * 100:.0f} %"))
+            t.append((f"{server}: get_info p99 at c=16 <= 1.5 x the bare app's",
+                      gi["p99_ms"] <= 1.5 * hb["p99_ms"],
+                      f"{ratio(gi['p99_ms'], hb['p99_ms']):.2f} x ({gi['p99_ms']:.1f} vs "
+                      f"{hb['p99_ms']:.1f} ms)"))
+        errs = sum(p["errors"] + p["non2xx"] for p in [*r["mock"].values(), *r["base"].values()])
+        t.append((f"{server}: no errors under load", errs == 0, f"{errs} errors / non-2xx"))
+    w = tp.get("waitress")
+    default_gi = w and w["mock"].get("user/get_info@16")
+    if default_gi and w["base"].get("hello@16"):
+        hb = w["base"]["hello@16"]
+        t.append(("product: default-server get_info >= 1.6 x bare Flask hello on waitress",
+                  default_gi["rps"] >= 1.6 * hb["rps"],
+                  f"{ratio(default_gi['rps'], hb['rps']):.2f} x"))
+        t.append(("product: get_info p99 < 10 ms at c=16 (default server)",
+                  default_gi["p99_ms"] < 10, f"{default_gi['p99_ms']:.1f} ms"))
+        best = max(ISSUE_CONTEXT_RPS.values())
+        t.append(("product: >= 2.5 x Prism and Mockoon (issue's context figures, not measured here)",
+                  default_gi["rps"] >= 2.5 * best,
+                  f"{default_gi['rps']:,.0f} req/s vs 2.5 x {best:,} = {2.5 * best:,.0f}"))
+    for server, r in tp.items():
+        if r.get("race"):
+            t.append((f"{server}: 20-key race under load -> exactly 20 keys, invariants hold",
+                      r["race"]["ok"], r["race"]["verdict"]))
+    sc = res.get("scale")
+    if sc and len(sc) > 1:
+        lo, hi = sc[0], sc[-1]
+        rr = ratio(hi["fresh_us"]["median"], lo["fresh_us"]["median"])
+        rp = ratio(hi["preloaded_us"]["median"], lo["preloaded_us"]["median"])
+        t.append((f"get_info flat: <= 10 % slower at {hi['sessions']:,} than at {lo['sessions']:,} "
+                  "sessions (median)", max(rr, rp) <= 1.10,
+                  f"{rr:.2f} x (fresh session), {rp:.2f} x (a pre-loaded session)"))
+        big = max(sc, key=lambda x: x["sessions"])
+        t.append(("RSS per live session <= 1 KB", big["rss_per_session_b"] <= 1024,
+                  f"{big['rss_per_session_b']:.0f} B at {big['sessions']:,} sessions"))
+    wd = res.get("world")
+    if wd:
+        t.append((f"World creation with {wd['objects']:,} objects < 5 ms", wd["create_ms"] < 5,
+                  f"{wd['create_ms']:.1f} ms"))
+        t.append((f"reset with {wd['objects']:,} objects < 5 ms", wd["reset_ms"] < 5,
+                  f"{wd['reset_ms']:.1f} ms"))
+    t.append(("journal bound", None, "no journal in this build (its issue has not landed)"))
+    for server, r in res.get("startup", {}).items():
+        m = r["mock"]
+        t.append((f"{server}: starts < 0.5 s and stops cleanly on SIGTERM (exit 0)",
+                  m["first_200_s"] < 0.5 and m["stop_clean"],
+                  f"{_ms(m['first_200_s'])}; stop {_ms(m['stop_s'])}, exit {m['stop_exit']}, "
+                  f"{'clean' if m['stop_clean'] else 'NOT clean'}"))
+    if res.get("sigint"):
+        s = res["sigint"]
+        t.append(("CLI stops cleanly on SIGINT", s["clean"], f"exit {s['exit']} in {_ms(s['seconds'])}"))
+    return t
+
+
+def render(res: dict) -> tuple[str, str]:
+    m = res["machine"]
+    L: list[str] = []
+    add = L.append
+    add("# Benchmark results\n")
+    add(f"Generated by `bench/run.py` ({res['mode']} mode). Re-run with `make bench` "
+        "(or `make bench-smoke`); every figure below comes from one run, and each is also "
+        "given as a ratio to a baseline measured in the same run, because the machine is noisy.\n")
+    add("| | |\n|---|---|")
+    add(f"| date | {res['date']} |")
+    add(f"| machine | {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}, {m['platform']} |")
+    add(f"| load average (1/5/15 min) | before {_load(m['load_before'])}, after "
+        f"{_load(m.get('load_after'))} (other work shares this machine) |")
+    add(f"| command | `{res['command']}` ({res['seconds_per_point']:g} s per load point), "
+        f"took {res['elapsed_s']:.0f} s |")
+    add(f"| code | mockserver {res.get('version', '?')}, git {res.get('git', '?')} |")
+    if res.get("generator"):
+        add(f"| load generator | {res['generator']} |")
+    add("")
+
+    tt = targets(res)
+    add("## Targets from issue 6\n")
+    add("| target | result | figure |\n|---|---|---|")
+    for name, ok, ev in tt:
+        add(f"| {name} | {'n/a' if ok is None else _yes(ok)} | {ev} |")
+    add("")
+
+    if res.get("startup"):
+        add("## 1. Start-up\n")
+        add("Spawn -> `listening on` line (waitress) or open port (granian, gunicorn) -> login -> "
+            "first HTTP 200 from `/v2/user/get_info`; the baseline is a bare Flask app "
+            "(`bench/baseline_app.py`, one JSON route) on the same server and settings, "
+            "spawn -> first 200. Medians; bytecode cached (one discarded spawn first).\n")
+        add("| server | samples | fake: ready | fake: first get_info 200 | bare: first 200 | "
+            "ratio | fake RSS | SIGTERM stop | exit |\n|---|---|---|---|---|---|---|---|---|")
+        for server, r in res["startup"].items():
+            mk, b = r["mock"], r["base"]
+            add(f"| {server} | {r['n']} | {_ms(mk['ready_s'])} | {_ms(mk['first_200_s'])} | "
+                f"{_ms(b['first_200_s'])} | {ratio(mk['first_200_s'], b['first_200_s']):.2f} x | "
+                f"{mk['rss_mib']:.0f} MiB | {_ms(mk['stop_s'])} | {mk['stop_exit']}"
+                f"{'' if mk['stop_clean'] else ' (not clean)'} |")
+        add("")
+        add("First request vs tenth, on a fresh server (keep-alive connection, medians over the "
+            "samples; `user/auth` is the very first request):\n")
+        add("| server | call | 1st | 10th | median of 2nd..10th |\n|---|---|---|---|---|")
+        for server, r in res["startup"].items():
+            for name, c in r["mock"]["calls"].items():
+                add(f"| {server} | {name} | {c['first_ms']:.2f} ms | {c['tenth_ms']:.2f} ms | "
+                    f"{c['rest_ms']:.2f} ms |")
+            c = r["base"]["calls"]["hello"]
+            add(f"| {server} | bare hello | {c['first_ms']:.2f} ms | {c['tenth_ms']:.2f} ms | "
+                f"{c['rest_ms']:.2f} ms |")
+        add("")
+        if res.get("inproc"):
+            ip = res["inproc"]
+            add("In-process server (what a pytest fixture does; the plugin itself "
+                f"{'exists' if ip.get('has_plugin') else 'has not landed yet, so this measures its recipe'}): "
+                "`create_app()` + `waitress.create_server(port=0)` in a thread -> first "
+                "get_info 200 after a login, in a fresh interpreter, median of "
+                f"{ip['n']}:\n")
+            add("| import mockserver.app + waitress | first fixture (imports done) | "
+                "first fixture incl. imports | a second fixture | werkzeug make_server instead |")
+            add("|---|---|---|---|---|")
+            add(f"| {_ms(ip['import_s'])} | {_ms(ip['cold_ready_s'])} | {_ms(ip['cold_total_s'])} | "
+                f"{_ms(ip['warm_ready_s'])} | {_ms(ip['werkzeug_ready_s'])} |")
+            add("")
+        if res.get("sigint"):
+            s = res["sigint"]
+            add(f"`mockserver serve` on SIGINT: exit {s['exit']} in {_ms(s['seconds'])}.\n")
+
+    if res.get("throughput"):
+        add("## 2. Throughput and latency\n")
+        add(f"{res['generator']}. Each point ~{res['seconds_per_point']:g} s after a warm-up; "
+            "the fake and the bare app run side by side on the same server, and at each "
+            "concurrency the bare app's point runs just before the fake's. Requests: "
+            "`user/auth` POST JSON {login, password}; `user/get_info` GET with "
+            "`Authorization: NVX <hash>`; `api/key/list` POST JSON {hash}; "
+            "`iot/logic/flow/list` GET with the header. Ratios are to the bare app at the same "
+            "concurrency on the same server. 'gen CPU' is wrk's CPU use in % of one core "
+            "(well under 100 % = not the bottleneck).\n")
+        for server, r in res["throughput"].items():
+            add(f"### {server}\n")
+            add("| endpoint | c | req/s | p50 | p99 | req/s vs bare | p99 vs bare | errors | gen CPU |")
+            add("|---|---|---|---|---|---|---|---|---|")
+            for key, p in r["base"].items():
+                ep, c = key.split("@")
+                add(f"| bare hello | {c} | {p['rps']:,.0f} | {p['p50_ms']:.2f} ms | "
+                    f"{p['p99_ms']:.2f} ms | 1.00 | 1.00 | {p['errors'] + p['non2xx']} | "
+                    f"{p['gen_cpu'] * 100:.0f} % |")
+            for key, p in r["mock"].items():
+                ep, c = key.split("@")
+                hb = r["base"].get(f"hello@{c}")
+                add(f"| {ep} | {c} | {p['rps']:,.0f} | {p['p50_ms']:.2f} ms | {p['p99_ms']:.2f} ms "
+                    f"| {_f(ratio(p['rps'], hb['rps']) if hb else None, 2)} "
+                    f"| {_f(ratio(p['p99_ms'], hb['p99_ms']) if hb else None, 2)} "
+                    f"| {p['errors'] + p['non2xx']} | {p['gen_cpu'] * 100:.0f} % |")
+            add(f"\nRSS after the run: fake {r.get('mock_rss_mib', 0):.0f} MiB, bare "
+                f"{r.get('base_rss_mib', 0):.0f} MiB. Stop on SIGTERM: fake exit "
+                f"{r['mock_stop']['exit']} in {_ms(r['mock_stop']['seconds'])}, bare exit "
+                f"{r.get('base_stop', {}).get('exit')}.\n")
+        add("### Servers compared (get_info, c=16)\n")
+        ref = res["throughput"].get("waitress", {}).get("base", {}).get("hello@16")
+        add("| server | settings | get_info req/s | p99 | vs bare app, same server | "
+            "vs bare Flask on waitress | start-up | SIGTERM |\n|---|---|---|---|---|---|---|---|")
+        from servers import SETTINGS
+        for server, r in res["throughput"].items():
+            gi, hb = r["mock"].get("user/get_info@16"), r["base"].get("hello@16")
+            st = res.get("startup", {}).get(server, {}).get("mock", {})
+            if not gi:
+                continue
+            add(f"| {server} | {SETTINGS[server]} | {gi['rps']:,.0f} | {gi['p99_ms']:.1f} ms | "
+                f"{_f(ratio(gi['rps'], hb['rps']) if hb else None, 2)} x | "
+                f"{_f(ratio(gi['rps'], ref['rps']) if ref else None, 2)} x | "
+                f"{_ms(st.get('first_200_s'))} | exit {st.get('stop_exit', '?')} in "
+                f"{_ms(st.get('stop_s'))} |")
+        add("")
+
+        add("## 4. Concurrency correctness under load\n")
+        add(f"While wrk drives `get_info` at c=16 (the endpoint's warm-up window), "
+            "32 connections released by a barrier each send 3 `api/key/create` on one account "
+            "(`other@example.com`, which starts with no keys).\n")
+        for server, r in res["throughput"].items():
+            race = r.get("race")
+            if not race:
+                continue
+            add(f"- **{server}**: {race['verdict']}; outcomes {race['outcome']}; "
+                f"race took {_ms(race['race_s'])}; get_info load during it: "
+                f"{race['load_during']['rps']:,.0f} req/s, "
+                f"{race['load_during']['errors'] + race['load_during']['non2xx']} errors.")
+            failed = [k for k, v in race["checks"].items() if not v]
+            add(f"  Checks: {len(race['checks']) - len(failed)}/{len(race['checks'])} hold"
+                + (f"; failed: {', '.join(failed)}" if failed else
+                   f" ({'; '.join(race['checks'])})."))
+        add("")
+
+    if res.get("scale"):
+        add("## 3. Scale and memory (in process)\n")
+        add("Live sessions built directly as `Session` records via `store.add_session` "
+            "(spread over sessions/100 extra owners, plus sessions/10 API keys), each size in a "
+            "fresh interpreter; `get_info` called straight through the WSGI callable (no socket). "
+            "'fresh' = a session from a real login; 'pre-loaded' = one of the bulk sessions. "
+            "RSS from /proc/self/status; per-session RSS includes the 32-hex hash string the "
+            "store keeps.\n")
+        base = res["scale"][0]
+        add("| live sessions | get_info median (fresh) | p99 | mean | vs 10 | pre-loaded median | "
+            "vs 10 | RSS / session | RSS / key | RSS total | preload |")
+        add("|---|---|---|---|---|---|---|---|---|---|---|")
+        for s in res["scale"]:
+            fr, pr = s["fresh_us"], s["preloaded_us"]
+            add(f"| {s['sessions']:,} | {fr['median']:.0f} us | {fr['p99']:.0f} us | "
+                f"{fr['mean']:.0f} us | {ratio(fr['median'], base['fresh_us']['median']):.2f} | "
+                f"{pr['median']:.0f} us | {ratio(pr['median'], base['preloaded_us']['median']):.2f} | "
+                f"{_f(s['rss_per_session_b'] if s['sessions'] >= 10_000 else None, 0, ' B')} | "
+                f"{_f(s['rss_per_key_b'] if s['keys'] >= 1_000 else None, 0, ' B')} | "
+                f"{s['rss_total_mib']:.0f} MiB | {s['preload_s']:.1f} s |")
+        add("\n(RSS per object is n/a below 10k objects: page granularity.)\n")
+        if res.get("world"):
+            wd = res["world"]
+            add(f"World creation and reset with {wd['objects']:,} fixture objects ({wd['users']:,} "
+                f"users, {wd['keys']:,} keys, {wd['flows']:,} flows), median of {wd['reps']}: create "
+                f"**{wd['create_ms']:.1f} ms**, reset **{wd['reset_ms']:.1f} ms**. With the default "
+                f"fixture: {wd['default_create_ms']:.2f} ms / {wd['default_reset_ms']:.2f} ms.\n")
+    if res.get("profile"):
+        pf = res["profile"]
+        add("## Hot path: cProfile of get_info\n")
+        add(f"{pf['calls']} calls in process, {pf['us_per_call_profiled']:.0f} us per call under "
+            "the profiler (several times the unprofiled cost; compare shares, not absolutes). "
+            "Top by cumulative time:\n")
+        add("| function | calls / request | cumulative us / request | own us / request |")
+        add("|---|---|---|---|")
+        for row in pf["by_cum"]:
+            add(f"| `{row['func']}` | {row['calls_per_req']:.0f} | {row['cum_us']:.0f} | "
+                f"{row['own_us']:.0f} |")
+        add("")
+    add("## What this means\n")
+    add(meaning(res, tt))
+    add("")
+    return "\n".join(L), short_table(res, tt)
+
+
+def meaning(res: dict, tt) -> str:
+    met = [n for n, ok, _ in tt if ok]
+    missed = [n for n, ok, _ in tt if ok is False]
+    parts = [f"{len(met)} of {len(met) + len(missed)} measured targets are met."]
+    if missed:
+        parts.append("Not met: " + "; ".join(missed) + ".")
+    tp = res.get("throughput", {})
+    w = tp.get("waitress")
+    if w and w["mock"].get("user/get_info@16") and w["base"].get("hello@16"):
+        gi, hb = w["mock"]["user/get_info@16"], w["base"]["hello@16"]
+        per_req = 1e6 / gi["rps"] - 1e6 / hb["rps"]
+        parts.append(
+            f"On the default server (waitress) a stateful `get_info` costs about "
+            f"{per_req:,.0f} us of server time more than a bare Flask hello "
+            f"({gi['rps']:,.0f} vs {hb['rps']:,.0f} req/s at c=16); the profile shows that "
+            "extra is the framework layers around the handler (webargs parsing with a new "
+            "marshmallow Schema per request, a marshmallow dump of the result, jsonify, "
+            "flask-smorest's wrapper stack) rather than the store, whose lookup is a dict hit "
+            "and stays flat with the number of sessions.")
+    servers = {s: r["mock"]["user/get_info@16"]["rps"] for s, r in tp.items()
+               if r["mock"].get("user/get_info@16")}
+    if len(servers) > 1:
+        best = max(servers, key=servers.get)
+        parts.append(f"Fastest server for get_info at c=16 in this run: {best} "
+                     f"({', '.join(f'{s} {v:,.0f}' for s, v in servers.items())} req/s).")
+    if res["mode"] == "smoke":
+        parts.append("This is a smoke run (2 s points, fewer servers and sizes): use it to see "
+                     "that the harness works, not for the figures.")
+    parts.append("The machine has 2 cores shared by the server, wrk and whatever else runs; "
+                 "trust the ratios over the absolute figures.")
+    return " ".join(parts)
+
+
+def short_table(res: dict, tt) -> str:
+    rows = [("target", "result", "figure")]
+    for name, ok, ev in tt:
+        rows.append((name[:70], "n/a" if ok is None else ("met" if ok else "NOT met"), ev[:70]))
+    w = [max(len(r[i]) for r in rows) for i in range(3)]
+    out = [" | ".join(r[i].ljust(w[i]) for i in range(3)) for r in rows]
+    out.insert(1, "-+-".join("-" * x for x in w))
+    lines = []
+    for server, r in res.get("throughput", {}).items():
+        for key, p in r["mock"].items():
+            c = key.split("@")[1]
+            hb = r["base"].get(f"hello@{c}")
+            lines.append(f"{server:8} {key:26} {p['rps']:7,.0f} req/s p99 {p['p99_ms']:6.1f} ms"
+                         f"  x{_f(ratio(p['rps'], hb['rps']) if hb else None, 2)} of bare")
+        for key, p in r["base"].items():
+            lines.append(f"{server:8} {'bare ' + key:26} {p['rps']:7,.0f} req/s p99 "
+                         f"{p['p99_ms']:6.1f} ms")
+    return "\n".join(lines + [""] + out)
+
+
+def _load(x):
+    return "/".join(f"{v:.1f}" for v in x) if x else "n/a"

@@ -1,0 +1,134 @@
+"""The benchmark: start-up, throughput and latency, scale and memory, and the 20-key race,
+each against a baseline measured in the same run. Writes bench/RESULTS.md (and the raw figures
+to bench/out/results.json) and prints a short table.
+
+    python bench/run.py            # full: ~10 s per load point, 3 servers, up to 1M sessions
+    python bench/run.py --smoke    # the same harness in well under a minute
+
+Run from the repository root (or with mockserver installed). All traffic goes to 127.0.0.1;
+every process started here is stopped by its PID.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BENCH, REPO, machine, ratio  # noqa: E402
+
+if str(REPO) not in sys.path:
+    sys.path.insert(1, str(REPO))
+
+import loadgen  # noqa: E402
+import report  # noqa: E402
+import scale  # noqa: E402
+import startup  # noqa: E402
+import throughput  # noqa: E402
+from servers import SERVERS  # noqa: E402
+
+PHASES = ("startup", "throughput", "scale", "profile")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--smoke", action="store_true", help="seconds, not minutes (< 60 s)")
+    p.add_argument("--seconds", type=float, help="per load point (default 10, smoke 2)")
+    p.add_argument("--servers", default=",".join(SERVERS), help="comma list of " + ",".join(SERVERS))
+    p.add_argument("--skip", default="", help="comma list of phases to skip: " + ",".join(PHASES))
+    p.add_argument("--output", default=str(BENCH / "RESULTS.md"))
+    p.add_argument("--json", default=str(BENCH / "out" / "results.json"))
+    a = p.parse_args(argv)
+    servers = [s for s in a.servers.split(",") if s]
+    skip = {s for s in a.skip.split(",") if s}
+    smoke = a.smoke
+    seconds = a.seconds or (2.0 if smoke else 10.0)
+    t_start = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[{time.perf_counter() - t_start:6.1f}s] {msg}", flush=True)
+
+    res: dict = {"mode": "smoke" if smoke else "full", "seconds_per_point": seconds,
+                 "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                 "command": "python bench/run.py " + " ".join(shlex.quote(x) for x in
+                                                             (argv if argv is not None else sys.argv[1:])),
+                 "machine": machine(), "servers": servers}
+    res["command"] = res["command"].rstrip()
+    try:
+        import mockserver
+        res["version"] = getattr(mockserver, "__version__", "?")
+    except ImportError as exc:
+        print(f"cannot import mockserver ({exc}): run from the repository root", file=sys.stderr)
+        return 2
+    res["git"] = _git_describe()
+
+    if "startup" not in skip:
+        log("start-up: spawn -> first 200 from get_info after a fresh login, vs bare Flask")
+        startup.warm_bytecode()  # a user's Python has its bytecode cached: so does this run
+        res["startup"] = {}
+        for server in servers:
+            n = 5 if server == "waitress" or not smoke else 1
+            r = res["startup"][server] = startup.measure_server(server, n)
+            log(f"  {server:8} fake {r['mock']['first_200_s'] * 1000:6.0f} ms  bare "
+                f"{r['base']['first_200_s'] * 1000:6.0f} ms  ratio "
+                f"{ratio(r['mock']['first_200_s'], r['base']['first_200_s']):.2f}  "
+                f"SIGTERM stop {r['mock']['stop_s'] * 1000:.0f} ms exit {r['mock']['stop_exit']}")
+        res["sigint"] = startup.sigint_check()
+        res["inproc"] = startup.measure_inproc(2 if smoke else 5)
+        log(f"  in-process (create_app + waitress thread -> first get_info 200): "
+            f"{res['inproc']['cold_ready_s'] * 1000:.0f} ms first, "
+            f"{res['inproc']['warm_ready_s'] * 1000:.0f} ms again; import "
+            f"{res['inproc']['import_s'] * 1000:.0f} ms")
+
+    if "throughput" not in skip:
+        gen = loadgen.get_generator(smoke, log)
+        res["generator"] = gen.describe()
+        log(f"throughput: {gen.describe()}")
+        plan = throughput.smoke_plan(seconds) if smoke else throughput.full_plan(seconds)
+        res["throughput"] = {}
+        for server in servers:
+            res["throughput"][server] = throughput.run_server(server, gen, plan, log)
+
+    if "scale" not in skip:
+        sizes = [10, 10_000] if smoke else [10, 10_000, 100_000, 1_000_000]
+        log(f"scale: get_info in process with {', '.join(f'{n:,}' for n in sizes)} live sessions")
+        res["scale"] = scale.run_sizes(sizes, 1000 if smoke else 3000, log)
+        res["world"] = scale.run_world(10_000, 2 if smoke else 5, log=log)
+
+    if "profile" not in skip and not smoke:
+        import hotpath
+        log("profile: cProfile of get_info, 3000 calls in process")
+        res["profile"] = hotpath.profile("get_info", 3000, 15)
+
+    res["machine"]["load_after"] = os.getloadavg()
+    res["elapsed_s"] = time.perf_counter() - t_start
+    text, table = report.render(res)
+    Path(a.output).write_text(text, encoding="utf-8")
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.json).write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    print()
+    print(table)
+    print(f"\nwrote {os.path.relpath(a.output, REPO)} and {os.path.relpath(a.json, REPO)} "
+          f"in {res['elapsed_s']:.0f} s")
+    return 0
+
+
+def _git_describe() -> str:
+    import subprocess
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "mockserver"], cwd=REPO,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return head + (" + uncommitted changes in mockserver/" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
