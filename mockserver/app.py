@@ -3,18 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, send_from_directory
+from flask import Flask, current_app, g, request, send_from_directory
 
 from .config import Config
 from .domain import errors
+from .domain.namespaces import Namespaces
 from .domain.world import World
 from .fixtures import load_fixture
+
+
+NAMESPACE_HEADER = "X-Mock-Namespace"
 
 
 @dataclass
 class Runtime:
     """What the views reach through app.extensions["mockserver"]."""
-    world: World
+    namespaces: Namespaces
+
+    @property
+    def world(self) -> World:
+        """The default world (no X-Mock-Namespace header)."""
+        return self.namespaces.default
 
 
 def create_app(config: dict | None = None, *, world: World | None = None) -> Flask:
@@ -28,13 +37,14 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     app.config.update(config or {})
     if world is None:
         world = World(load_fixture(app.config["FIXTURES"]))
-    app.extensions["mockserver"] = Runtime(world)
+    app.extensions["mockserver"] = Runtime(Namespaces(world.fixture, world))
 
     api = NavixyApi(app)
     for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp):
         api.register_blueprint(blueprint)
     document_json_query_params(api.spec)
     app.before_request(_refuse_oversized_query)
+    app.before_request(_pick_world)
     app.after_request(_options_in_json)
     _serve_swagger_assets(app)
     app.wsgi_app = _IgnoreTrailingSlash(app.wsgi_app)
@@ -45,6 +55,11 @@ def _refuse_oversized_query() -> None:
     # The same 1 MiB as bodies: GET carries every parameter in the query string.
     if len(request.query_string) > current_app.config["MAX_CONTENT_LENGTH"]:
         raise errors.TooLargeRequest()
+
+
+def _pick_world() -> None:
+    runtime = current_app.extensions["mockserver"]
+    g.world = runtime.namespaces.world(request.headers.get(NAMESPACE_HEADER))
 
 
 def _options_in_json(response):

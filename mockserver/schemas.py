@@ -318,6 +318,10 @@ class ClockState(Schema):
     now = fields.String(required=True, metadata={"format": "date-time", "example": "2026-01-01T00:00:00Z"})
 
 
+class NamespaceList(Schema):
+    namespaces = fields.List(fields.String(), required=True)
+
+
 class ClockAdvanceArgs(Args):
     seconds = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=10**10))
 

@@ -1,6 +1,7 @@
 """Control plane: health, reset, mock clock."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from .. import schemas as s
@@ -66,3 +67,22 @@ class ClockAdvance(MethodView):
         except ClockOutOfRange as exc:
             raise errors.InvalidParameters.one("seconds", str(exc)) from None
         return _clock_state()
+
+
+@blp.route("/namespaces")
+class NamespaceList(MethodView):
+    @blp.response(200, s.NamespaceList)
+    @blp.doc(operationId="mock_namespaces_list", summary="Namespaces made so far", **TAG)
+    def get(self):
+        return {"namespaces": current_app.extensions["mockserver"].namespaces.names()}
+
+
+@blp.route("/namespaces/<string:name>")
+class Namespace(MethodView):
+    @blp.response(200, s.Success)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="mock_namespaces_drop", summary="Drop a namespace and its world", **TAG)
+    def delete(self, name):
+        if not current_app.extensions["mockserver"].namespaces.drop(name):
+            raise errors.NotFound(f"No namespace {name!r}")
+        return {}

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
 from .clock import MockClock
 from .fixture import Fixture
 from .model import User
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,23 @@ class World:
         self.fixture = fixture
         self.clock = clock if clock is not None else fixture.make_clock()
         self._new_hash = new_hash
-        self.store = fixture.build_store()
+        self._store: Store | None = None  # seeded from the fixture on first use
+        self._seed_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        store = self._store
+        if store is None:
+            with self._seed_lock:
+                if self._store is None:
+                    self._store = self.fixture.build_store()
+                store = self._store
+        return store
 
     def reset(self) -> None:
         """Back to the fixture: a freshly built store (not a field-by-field undo) and clock."""
         with self.store.lock:
-            self.store = self.fixture.build_store()
+            self._store = self.fixture.build_store()
             self.clock.reset()
 
     def new_hash(self) -> str:

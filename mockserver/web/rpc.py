@@ -70,6 +70,8 @@ def document_json_query_params(spec) -> None:
     which apispec cannot emit from a marshmallow field."""
     for operations in spec._paths.values():
         for operation_doc in operations.values():
+            if not isinstance(operation_doc, dict):  # path-level "parameters" list
+                continue
             for param in operation_doc.get("parameters", []):
                 schema = param.get("schema", {})
                 if param.get("in") == "query" and ("$ref" in schema or schema.get("type") == "object"):
@@ -77,7 +79,8 @@ def document_json_query_params(spec) -> None:
 
 
 def current_world() -> World:
-    return current_app.extensions["mockserver"].world
+    """The world of this request's namespace (chosen before the request in app.py)."""
+    return g.get("world") or current_app.extensions["mockserver"].world
 
 
 Handler = Callable[[World, "Principal | None", dict], dict]

@@ -11,8 +11,12 @@ PLATFORM_STATUS = {
 # The IoT Logic technical reference differs from the platform table on two codes.
 IOT_STATUS = {**PLATFORM_STATUS, 4: 401, 201: 404}
 IOT_PREFIX = "/v2/iot/logic/"
+CONTROL_STATUS = {**PLATFORM_STATUS, 201: 404}  # /__mock__ is REST-like: missing is 404
+CONTROL_PREFIX = "/__mock__/"
 
 
 def http_status(code: int, path: str) -> int:
+    if path.startswith(CONTROL_PREFIX):
+        return CONTROL_STATUS.get(code, 400)
     table = IOT_STATUS if path.startswith(IOT_PREFIX) else PLATFORM_STATUS
     return table.get(code, 400)
