@@ -20,6 +20,13 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+
+
+def tree() -> Path:
+    """The mockserver source tree under test: this repository, or BENCH_TREE (run.py --tree)
+    to measure a candidate change against the same baselines."""
+    return Path(os.environ.get("BENCH_TREE") or REPO).resolve()
+
 PY = sys.executable
 HOST = "127.0.0.1"  # all traffic stays on loopback
 PYCACHE = os.path.join(tempfile.gettempdir(), "navixy-bench-pycache")
@@ -31,7 +38,7 @@ RACER = ("other@example.com", "other-password")  # the key race runs on its own 
 def child_env() -> dict:
     """PYTHONPATH so every child finds `mockserver` (repo root) and `baseline_app` (bench/)."""
     env = dict(os.environ)
-    parts = [str(REPO), str(BENCH)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    parts = [str(tree()), str(BENCH)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
     env["PYTHONPATH"] = os.pathsep.join(parts)
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("MOCKSERVER_FIXTURES", None)
@@ -90,11 +97,11 @@ class Child:
     """One server process. Started here, stopped here by its PID: SIGTERM, wait, SIGKILL only
     if it hangs. Its stderr goes to a temporary file (a full pipe would stall the server)."""
 
-    def __init__(self, cmd: list[str], *, cwd: Path = REPO) -> None:
+    def __init__(self, cmd: list[str], *, cwd: Path | None = None) -> None:
         self.cmd = cmd
         self._err = tempfile.TemporaryFile()
         self.t_spawn = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(cmd, cwd=cwd or tree(), env=child_env(), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._err)
         self.pid = self.proc.pid
 

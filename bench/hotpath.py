@@ -14,12 +14,12 @@ import pstats
 import subprocess
 import sys
 
-from common import BENCH, OWNER, PY, REPO, child_env
+from common import BENCH, OWNER, PY, child_env, tree
 
 
 def profile(endpoint: str = "get_info", calls: int = 2000, top: int = 15) -> dict:
     out = subprocess.run([PY, str(BENCH / "hotpath.py"), "--calls", str(calls), "--endpoint",
-                          endpoint, "--top", str(top), "--json"], cwd=REPO, env=child_env(),
+                          endpoint, "--top", str(top), "--json"], cwd=tree(), env=child_env(),
                          capture_output=True, text=True, timeout=120)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-2000:])
@@ -33,7 +33,7 @@ def _main() -> None:
     p.add_argument("--top", type=int, default=25)
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(tree()))
     import logging
     logging.disable(logging.WARNING)
     from mockserver.app import create_app
@@ -67,7 +67,7 @@ def _main() -> None:
         for func in st.fcn_list[:a.top]:
             cc, nc, tt, ct, _ = st.stats[func]
             path, line, name = func
-            short = path.split("site-packages/")[-1].replace(str(REPO) + "/", "")
+            short = path.split("site-packages/")[-1].replace(str(tree()) + "/", "")
             out.append({"func": f"{short}:{line}({name})", "calls_per_req": nc / a.calls,
                         "own_us": tt / a.calls * 1e6, "cum_us": ct / a.calls * 1e6})
         return out

@@ -16,7 +16,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-from common import BENCH, HOST, PY, REPO, child_env, percentile
+from common import BENCH, HOST, PY, child_env, percentile, tree
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Generator:
         cmd = [PY, str(BENCH / "loadgen.py"), f"http://{HOST}:{port}{req.path}", req.method,
                str(conc), str(seconds), req.body or "", json.dumps(req.headers)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run(cmd, env=child_env(), cwd=REPO, capture_output=True, text=True,
+        out = subprocess.run(cmd, env=child_env(), cwd=tree(), capture_output=True, text=True,
                              timeout=seconds + 60)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         r = json.loads(out.stdout.strip().splitlines()[-1])

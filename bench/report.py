@@ -221,9 +221,11 @@ def render(res: dict) -> tuple[str, str]:
         add("")
 
         add("## 4. Concurrency correctness under load\n")
-        add(f"While wrk drives `get_info` at c=16 (the endpoint's warm-up window), "
-            "32 connections released by a barrier each send 3 `api/key/create` on one account "
-            "(`other@example.com`, which starts with no keys).\n")
+        from throughput import RACE_CONNECTIONS, RACE_PER_CONNECTION
+        add(f"While the load generator drives `get_info` at c=16 (the endpoint's warm-up "
+            f"window), {RACE_CONNECTIONS} connections released by a barrier each send "
+            f"{RACE_PER_CONNECTION} `api/key/create` on one account (`other@example.com`, which "
+            "starts with no keys).\n")
         for server, r in res["throughput"].items():
             race = r.get("race")
             if not race:

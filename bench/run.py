@@ -41,9 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, help="per load point (default 10, smoke 2)")
     p.add_argument("--servers", default=",".join(SERVERS), help="comma list of " + ",".join(SERVERS))
     p.add_argument("--skip", default="", help="comma list of phases to skip: " + ",".join(PHASES))
+    p.add_argument("--tree", help="measure the mockserver package in this source tree instead "
+                   "(a candidate change), against the same baselines")
     p.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     p.add_argument("--json", default=str(BENCH / "out" / "results.json"))
     a = p.parse_args(argv)
+    if a.tree:
+        os.environ["BENCH_TREE"] = str(Path(a.tree).resolve())
+        sys.path.insert(0, os.environ["BENCH_TREE"])
     servers = [s for s in a.servers.split(",") if s]
     skip = {s for s in a.skip.split(",") if s}
     smoke = a.smoke
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         print(f"cannot import mockserver ({exc}): run from the repository root", file=sys.stderr)
         return 2
-    res["git"] = _git_describe()
+    res["git"] = _git_describe() if not a.tree else f"candidate tree {a.tree}"
 
     if "startup" not in skip:
         log("start-up: spawn -> first 200 from get_info after a fresh login, vs bare Flask")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from common import BENCH, OWNER, PY, REPO, child_env, median, percentile
+from common import BENCH, OWNER, PY, child_env, median, percentile, tree
 
 
 def run_sizes(sizes: list[int], iters: int, log=print) -> list[dict]:
@@ -40,7 +40,7 @@ def run_world(objects: int, reps: int = 5, log=print) -> dict:
 
 
 def _subprocess(args: list[str], timeout: float) -> dict:
-    out = subprocess.run([PY, str(BENCH / "scale.py"), *args], cwd=REPO, env=child_env(),
+    out = subprocess.run([PY, str(BENCH / "scale.py"), *args], cwd=tree(), env=child_env(),
                          capture_output=True, text=True, timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
@@ -209,7 +209,7 @@ if __name__ == "__main__":
     p.add_argument("--world", type=int)
     p.add_argument("--reps", type=int, default=5)
     a = p.parse_args()
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(tree()))
     import logging
     logging.disable(logging.WARNING)
     result = _world_worker(a.world, a.reps) if a.world else _sessions_worker(a.sessions, a.iters)

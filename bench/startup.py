@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from common import BENCH, HOST, OWNER, PY, REPO, Http, child_env, median
+from common import BENCH, HOST, OWNER, PY, Http, child_env, median, tree
 from servers import launch
 
 CALLS = (  # (name, method, path, body?, header?) - each called 10 times after the first login
@@ -104,7 +104,7 @@ def warm_bytecode() -> None:
             "'granian', 'gunicorn.app.wsgiapp'):\n"
             "    try:\n        importlib.import_module(m)\n"
             "    except ImportError:\n        pass\n")
-    subprocess.run([PY, "-c", code], cwd=REPO, env=child_env(), capture_output=True, timeout=60)
+    subprocess.run([PY, "-c", code], cwd=tree(), env=child_env(), capture_output=True, timeout=60)
 
 
 def sigint_check() -> dict:
@@ -118,7 +118,7 @@ def sigint_check() -> dict:
 def measure_inproc(n: int) -> dict:
     samples = []
     for _ in range(n):
-        out = subprocess.run([PY, str(BENCH / "startup.py"), "--inproc"], cwd=REPO,
+        out = subprocess.run([PY, str(BENCH / "startup.py"), "--inproc"], cwd=tree(),
                              env=child_env(), capture_output=True, text=True, timeout=60)
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-2000:])

@@ -29,7 +29,7 @@ def test_keys_created_in_a_namespace_do_not_count_against_the_default_world(clie
 def test_clock_and_reset_act_on_the_callers_namespace_only(client):
     before = client.get("/__mock__/clock").get_json()["now"]
     session = login(client, NS)
-    assert_ok(client.post("/__mock__/clock/advance", json={"seconds": 30 * 86400}, headers=NS))
+    assert client.post("/__mock__/clock/advance", json={"seconds": 30 * 86400}, headers=NS).status_code == 200
     assert client.get("/__mock__/clock").get_json()["now"] == before
     assert_error(client.get("/v2/user/get_info", query_string={"hash": session}, headers=NS), 4, 400)
     default_session = login(client)
