@@ -47,7 +47,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     app.before_request(_pick_world)
     app.after_request(_options_in_json)
     _serve_swagger_assets(app)
-    app.wsgi_app = _IgnoreTrailingSlash(app.wsgi_app)
+    app.wsgi_app = _NormalisePath(app.wsgi_app)
     return app
 
 
@@ -78,14 +78,27 @@ def _serve_swagger_assets(app: Flask) -> None:
         return send_from_directory(swagger_ui_path, filename)
 
 
-class _IgnoreTrailingSlash:
-    """Navixy examples use both /v2/user/auth and /v2/user/auth/: route both to one rule."""
+NAMESPACE_PREFIX = "/__ns__/"
+
+
+class _NormalisePath:
+    """Two path forms map onto the same routes:
+
+    - a trailing slash (Navixy's examples use both /v2/user/auth and /v2/user/auth/);
+    - /__ns__/NAME/... selects namespace NAME like the X-Mock-Namespace header, so a client
+      under test needs only a base URL (what the pytest plugin hands out).
+    """
 
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path.startswith(NAMESPACE_PREFIX):
+            name, _, rest = path[len(NAMESPACE_PREFIX):].partition("/")
+            environ["HTTP_X_MOCK_NAMESPACE"] = name
+            path = "/" + rest
         if len(path) > 1 and path.endswith("/"):
-            environ["PATH_INFO"] = path.rstrip("/") or "/"
+            path = path.rstrip("/") or "/"
+        environ["PATH_INFO"] = path
         return self.wsgi_app(environ, start_response)

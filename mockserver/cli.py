@@ -17,7 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--threads", type=int, default=8)
     spec = commands.add_parser("spec", help="write the OpenAPI document")
     spec.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
+    run = commands.add_parser(
+        "exec", help="serve on a free port, run a command with NAVIXY_MOCK_URL set, stop",
+        usage="mockserver exec [--fixtures FILE] -- CMD [ARGS...]")
+    run.add_argument("--fixtures", default=None, help="fixture JSON (default: the packaged one)")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, help="the command, after --")
     args = parser.parse_args(argv)
+    if args.command == "exec":
+        return _exec(args, parser)
     return _serve(args) if args.command == "serve" else _spec(args)
 
 
@@ -62,6 +69,39 @@ def _serve(args) -> int:
     finally:
         server.close()
     return 0
+
+
+def _exec(args, parser) -> int:
+    """Like `serve --port 0` around one command; exits with the command's exit code."""
+    import os
+    import subprocess
+    import threading
+
+    import waitress
+
+    from .app import create_app
+    from .fixtures import FixtureError
+
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not cmd:
+        parser.error("exec needs a command after --")
+    try:
+        app = create_app({"FIXTURES": args.fixtures})
+    except FixtureError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        return subprocess.call(cmd, env={**os.environ, "NAVIXY_MOCK_URL": url})
+    except FileNotFoundError:
+        print(f"mockserver: command not found: {cmd[0]}", file=sys.stderr)
+        return 127
+    finally:
+        server.close()
+        thread.join(timeout=5)
 
 
 def _stop(signum, frame):

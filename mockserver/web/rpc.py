@@ -94,7 +94,8 @@ def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args,
     on its 200 response. `form_body=False` leaves the form variant out of the spec (it is still
     accepted): fuzzers flatten nested objects in forms instead of sending them as JSON text."""
     security = [] if credential is None else SECURITY
-    body_args = args if credential is None else _with_hash(args)
+    # Every body may carry `hash`: SDKs attach it to each call, user/auth included (ignored there).
+    body_args = _with_hash(args)
     views = {}
     for method, location, schema in (("get", "query", args), ("post", "body", body_args)):
         def view(self, params):
