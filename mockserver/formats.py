@@ -23,6 +23,8 @@ def parse_platform_date(text: str) -> float:
 
 def parse_iso(text: str) -> float:
     """ISO 8601; a value without a zone is taken as UTC. Raises ValueError."""
+    if not text.isascii() or not text.isprintable():  # fromisoformat tolerates a NUL in places
+        raise ValueError(f"not an ISO 8601 date-time: {text!r}")
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)

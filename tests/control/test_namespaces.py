@@ -54,3 +54,9 @@ def test_a_dropped_namespace_starts_again_from_the_fixture(client):
 def test_an_invalid_namespace_name_is_7(client):
     body = assert_error(client.get("/__mock__/clock", headers={"X-Mock-Namespace": "bad name!"}), 7, 400)
     assert body["errors"][0]["parameter"] == "X-Mock-Namespace"
+
+
+def test_clock_set_refuses_a_date_with_a_nul_character(client):
+    before = client.get("/__mock__/clock").get_json()["now"]
+    assert_error(client.put("/__mock__/clock", json={"now": "2026-01-01T00:00:00\x00"}), 7, 400)
+    assert client.get("/__mock__/clock").get_json()["now"] == before
