@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 HOST   ?= 127.0.0.1
 PORT   ?= 8765
 
-.PHONY: run test spec bench bench-smoke clean
+.PHONY: run test spec bench bench-smoke mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ bench: $(VENV)/.bench  ## measure start-up, throughput, latency, scale; writes b
 
 bench-smoke: $(VENV)/.bench  ## the same harness, seconds not minutes (< 60 s)
 	$(BIN)/python bench/run.py --smoke
+
+$(VENV)/.mutation: $(VENV)/.test mutation/requirements.txt
+	$(PIP) -r mutation/requirements.txt
+	touch $@
+
+# Seeded rule bugs, then mutmut over the domain rules (setup.cfg [mutmut]), each in a temp copy
+# of the repo; both write mutation/RESULTS.md. Fails if a seeded bug survives.
+mutation: $(VENV)/.mutation  ## seeded-bug check, then mutmut (MUTMUT_ARGS: a subset, --timeout)
+	$(BIN)/python mutation/seeded.py; status=$$?; \
+	$(BIN)/python mutation/run_mutmut.py $(MUTMUT_ARGS) && exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info .hypothesis .schemathesis reports

@@ -197,8 +197,9 @@ def _is_zombie_free(pid: int) -> bool:
 class Http:
     """One keep-alive connection to the server under test."""
 
-    def __init__(self, port: int, timeout: float = 10.0) -> None:
+    def __init__(self, port: int, timeout: float = 10.0, prefix: str = "") -> None:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        self.prefix = prefix  # e.g. /__ns__/NAME: the same calls inside a namespace
 
     def connect(self) -> "Http":
         self.conn.connect()
@@ -211,7 +212,7 @@ class Http:
         if data is not None:
             hdrs["Content-Type"] = "application/json"
         t0 = time.perf_counter()
-        self.conn.request(method, path, body=data, headers=hdrs)
+        self.conn.request(method, self.prefix + path, body=data, headers=hdrs)
         resp = self.conn.getresponse()
         raw = resp.read()
         dt = time.perf_counter() - t0

@@ -33,9 +33,21 @@ def run_sizes(sizes: list[int], iters: int, log=print) -> list[dict]:
 
 def run_world(objects: int, reps: int = 5, log=print) -> dict:
     r = _subprocess(["--world", str(objects), "--reps", str(reps)], timeout=120)
-    log(f"  World with {r['objects']:,} objects: create {r['create_ms']:.1f} ms, "
+    log(f"  World with {r['objects']:,} objects: create + first use {r['create_ms']:.1f} ms, "
         f"reset {r['reset_ms']:.1f} ms (default fixture: {r['default_create_ms']:.2f} / "
         f"{r['default_reset_ms']:.2f} ms)")
+    return r
+
+
+def run_journal(quick: bool = False, log=print) -> dict:
+    r = _subprocess(["--journal"] + (["--quick"] if quick else []), timeout=120)
+    if r.get("absent"):
+        log("  journal: not in this build")
+        return r
+    log(f"  journal cap {r['cap']:,}: {r['kept']:,} events kept after {r['recorded']:,}; "
+        f"{r['bytes_per_event']:.0f} B/event, RSS growth past the cap "
+        f"{r['growth_past_cap_kib']:,} KiB; graveyard kept {r['graveyard_kept']:,}; "
+        f"{r['http_logins']:,} logins with cap {r['http_cap']} kept {r['http_kept']}")
     return r
 
 
@@ -112,9 +124,11 @@ def _time_calls(w: _Wsgi, env: dict, iters: int) -> dict:
 def _sessions_worker(n: int, iters: int) -> dict:
     from mockserver.app import create_app
     from mockserver.domain.model import ApiKey, Session, User
+    from mockserver.domain.world import World
+    from mockserver.fixtures import load_fixture
 
-    app = create_app()
-    world = app.extensions["mockserver"].world
+    world = World(load_fixture(None))  # the app's default world: requests without a namespace
+    app = create_app(world=world)
     store = world.store
     w = _Wsgi(app)
     gc.collect()
@@ -192,14 +206,65 @@ def _world_worker(objects: int, reps: int) -> dict:
             ts.append(time.perf_counter() - t0)
         return median(ts) * 1000
 
-    create_ms = timed(lambda: World(fixture))
+    # A namespace is a World: construction may be lazy, so "create" counts it until usable
+    # (its store built), which is what a namespace's first request pays.
+    construct_ms = timed(lambda: World(fixture))
+    create_ms = timed(lambda: World(fixture).store)
     world = World(fixture)
+    world.store
     reset_ms = timed(world.reset)
     dworld = World(default)
+    dworld.store
     return {"objects": len(users) + len(keys) + len(flows), "users": len(users),
-            "keys": len(keys), "flows": len(flows), "create_ms": create_ms, "reset_ms": reset_ms,
-            "reps": reps, "default_create_ms": timed(lambda: World(default), 20),
+            "keys": len(keys), "flows": len(flows), "construct_ms": construct_ms,
+            "create_ms": create_ms, "reset_ms": reset_ms, "reps": reps,
+            "default_create_ms": timed(lambda: World(default).store, 20),
             "default_reset_ms": timed(dworld.reset, 20)}
+
+
+def _journal_worker(quick: bool) -> dict:
+    """The journal and the dead-credential memory stay at their cap however much happens."""
+    from mockserver.app import create_app
+    from mockserver.domain.world import World
+    from mockserver.fixtures import load_fixture
+
+    world = World(load_fixture(None))
+    journal = getattr(world, "journal", None)
+    if journal is None:
+        return {"absent": True}
+    cap = journal.cap
+    gc.collect()
+    rss0 = _rss_kib()
+    for i in range(cap):
+        journal.record("login", f"user{i % 1000}@example.com", session=f"{i:04x}"[:4] + "…")
+    gc.collect()
+    rss1 = _rss_kib()
+    times = 3 if quick else 10
+    for i in range((times - 1) * cap):
+        journal.record("login", f"user{i % 1000}@example.com", session=f"{i:04x}"[:4] + "…")
+    gc.collect()
+    rss2 = _rss_kib()
+    kept = len(journal.since(0))
+    graveyard = getattr(world, "graveyard", None)
+    g_kept = None
+    if graveyard is not None:
+        for i in range(2 * cap):
+            graveyard.bury(f"{i:032x}", "session", "x@example.com", "logged_out", 0.0)
+        g_kept = len(graveyard)
+    # through real traffic: a world with a small cap, many logins
+    small_cap = 200 if quick else 500
+    small = World(load_fixture(None), journal_cap=small_cap)
+    app = create_app(world=small)
+    w = _Wsgi(app)
+    env = w.environ("POST", "/v2/user/auth", {"login": OWNER[0], "password": OWNER[1]})
+    n = 3 * small_cap
+    for _ in range(n):
+        w.call(env)
+    return {"cap": cap, "recorded": times * cap, "kept": kept,
+            "bytes_per_event": (rss1 - rss0) * 1024 / cap, "growth_past_cap_kib": rss2 - rss1,
+            "full_journal_kib": rss1 - rss0, "graveyard_kept": g_kept, "http_cap": small_cap,
+            "http_logins": n, "http_kept": len(small.journal.since(0)),
+            "http_last_seq": small.journal.last_seq}
 
 
 if __name__ == "__main__":
@@ -208,9 +273,16 @@ if __name__ == "__main__":
     p.add_argument("--iters", type=int, default=2000)
     p.add_argument("--world", type=int)
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--journal", action="store_true")
+    p.add_argument("--quick", action="store_true")
     a = p.parse_args()
     sys.path.insert(0, str(tree()))
     import logging
     logging.disable(logging.WARNING)
-    result = _world_worker(a.world, a.reps) if a.world else _sessions_worker(a.sessions, a.iters)
+    if a.journal:
+        result = _journal_worker(a.quick)
+    elif a.world:
+        result = _world_worker(a.world, a.reps)
+    else:
+        result = _sessions_worker(a.sessions, a.iters)
     print(json.dumps(result))

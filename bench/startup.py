@@ -127,29 +127,44 @@ def measure_inproc(n: int) -> dict:
 
 
 def _inproc_worker() -> None:
+    import pytest  # noqa: F401  (loaded before any plugin in a real run: not timed)
     t0 = time.perf_counter()
-    import waitress
+    try:  # what pytest imports at start-up when the plugin is installed
+        from mockserver import pytest_plugin as plugin
+    except ImportError:
+        plugin = None
+    t_plugin = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    import waitress  # the session fixture imports these lazily, on first request
     from werkzeug.serving import make_server
 
     from mockserver.app import create_app
     t_import = time.perf_counter() - t0
-    try:
-        import mockserver.pytest_plugin  # noqa: F401  (not there yet: the plugin is issue work)
-        has_plugin = 1
-    except ImportError:
-        has_plugin = 0
+    use_plugin = plugin is not None and hasattr(plugin, "InProcessServer")
 
-    def ready_waitress() -> float:
-        t = time.perf_counter()
+    def start_session():
+        """The session fixture: the plugin's InProcessServer, or its recipe if not there."""
         app = create_app()
+        if use_plugin:
+            srv = plugin.InProcessServer(app)
+            return int(srv.url.rsplit(":", 1)[1]), srv.stop
         srv = waitress.create_server(app, host=HOST, port=0, threads=8)
         th = threading.Thread(target=srv.run, daemon=True)
         th.start()
-        _first_info(srv.effective_port)
+        return srv.effective_port, lambda: (srv.close(), th.join(5))
+
+    def ready_session() -> tuple[float, list[float]]:
+        t = time.perf_counter()
+        port, stop = start_session()
+        _first_info(port)
         dt = time.perf_counter() - t
-        srv.close()
-        th.join(5)
-        return dt
+        ns = []
+        for i in range(3):  # per-test fixture: a fresh namespace, its first login + get_info
+            t = time.perf_counter()
+            _first_info(port, f"/__ns__/bench-{i}")
+            ns.append(time.perf_counter() - t)
+        stop()
+        return dt, ns
 
     def ready_werkzeug() -> float:
         t = time.perf_counter()
@@ -164,15 +179,18 @@ def _inproc_worker() -> None:
         th.join(5)
         return dt
 
-    cold = ready_waitress()  # first in this interpreter: lazy imports, first app
-    warm = ready_waitress()  # as a second (function-scoped) fixture would see it
+    cold, ns = ready_session()  # first in this interpreter: lazy imports, first app
+    warm, _ = ready_session()  # a second session-scoped server in the same interpreter
     wz = ready_werkzeug()
-    print(json.dumps({"import_s": t_import, "cold_ready_s": cold, "cold_total_s": t_import + cold,
-                      "warm_ready_s": warm, "werkzeug_ready_s": wz, "has_plugin": has_plugin}))
+    print(json.dumps({"plugin_import_s": t_plugin, "import_s": t_import, "cold_ready_s": cold,
+                      "cold_total_s": t_import + cold,
+                      "warm_ready_s": warm, "werkzeug_ready_s": wz,
+                      "namespace_first_s": ns[0], "namespace_next_s": median(ns[1:]),
+                      "has_plugin": int(use_plugin)}))
 
 
-def _first_info(port: int) -> None:
-    http = Http(port).connect()
+def _first_info(port: int, prefix: str = "") -> None:
+    http = Http(port, prefix=prefix).connect()
     hash_ = http.login(OWNER)
     status, _, _ = http.call("GET", "/v2/user/get_info", None, {"Authorization": f"NVX {hash_}"})
     http.close()

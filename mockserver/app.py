@@ -27,8 +27,15 @@ class Runtime:
 
 
 def create_app(config: dict | None = None, *, world: World | None = None) -> Flask:
+    from .control import conformance
+    from .control import faults as control_faults
+    from .control import inspect as control_inspect
     from .control import routes as control
-    from .web import api_key, iot_logic, user
+    from .control import state as control_state
+    from .control import token as control_token
+    from .domain.journal import DEFAULT_CAP
+    from .web import api_key, guards, iot_logic, user
+    from .web import cors
     from .web.api import NavixyApi
     from .web.rpc import document_json_query_params
 
@@ -36,16 +43,27 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     app.config.from_object(Config)
     app.config.update(config or {})
     if world is None:
-        world = World(load_fixture(app.config["FIXTURES"]))
+        world = World(load_fixture(app.config["FIXTURES"]), seed=app.config["SEED"],
+                      journal_cap=app.config.get("JOURNAL_CAP", DEFAULT_CAP))
     app.extensions["mockserver"] = Runtime(Namespaces(world.fixture, world))
+    if app.config["STATE_FILE"]:  # `serve --state FILE`: the default world starts from it
+        control_state.restore_file(world, app.config["STATE_FILE"], app.config["SIGNING_KEY"])
 
     api = NavixyApi(app)
-    for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp):
+    for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp, conformance.blp,
+                      control_inspect.blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(control_faults.blp)
+    control_faults.document(api.spec)
+    api.register_blueprint(control_state.blp)
     document_json_query_params(api.spec)
+    cors.install(app)  # first: a CORS preflight skips every other hook
     app.before_request(_refuse_oversized_query)
+    app.before_request(control_token.require_control_token)  # before a namespace is made
     app.before_request(_pick_world)
+    guards.install(app)  # faults, then the per-IP rate limit, on /v2 calls only
     app.after_request(_options_in_json)
+    app.after_request(conformance.record_call)
     _serve_swagger_assets(app)
     app.wsgi_app = _NormalisePath(app.wsgi_app)
     return app

@@ -15,6 +15,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--fixtures", default=None, help="fixture JSON (default: the packaged one)")
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--seed", type=int, default=0,
+                       help="seed of each world's random source (fault probabilities); default 0")
+    serve.add_argument("--rate-limit", type=_positive_int, default=None, metavar="N",
+                       help="Navixy's rate limit: N requests per second per user, per API key "
+                            "and per IP on the mock clock, else code 15 / HTTP 429; default off")
+    serve.add_argument("--journal-cap", type=_positive_int, default=10_000, metavar="N",
+                       help="events kept in each world's journal (and dead credentials kept "
+                            "for explain) before the oldest drop; default 10000")
+    serve.add_argument("--explain-header", action="store_true",
+                       help="add X-Mock-Reason: <reason> to every error response")
+    _add_control_arguments(serve)
     spec = commands.add_parser("spec", help="write the OpenAPI document")
     spec.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
     run = commands.add_parser(
@@ -22,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         usage="mockserver exec [--fixtures FILE] -- CMD [ARGS...]")
     run.add_argument("--fixtures", default=None, help="fixture JSON (default: the packaged one)")
     run.add_argument("cmd", nargs=argparse.REMAINDER, help="the command, after --")
+    from . import verify
+    verify.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "verify":
+        return verify.command(args)
     if args.command == "exec":
         return _exec(args, parser)
     return _serve(args) if args.command == "serve" else _spec(args)
@@ -49,11 +64,15 @@ def _serve(args) -> int:
     import waitress
 
     from .app import create_app
+    from .control.state import StateFileError
     from .fixtures import FixtureError
 
     try:
-        app = create_app({"FIXTURES": args.fixtures})
-    except FixtureError as exc:
+        app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed,
+                          "RATE_LIMIT": args.rate_limit,
+                          "JOURNAL_CAP": args.journal_cap, "EXPLAIN_HEADER": args.explain_header,
+                          **_control_config(args)})
+    except (FixtureError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     # Headers up to 2 MiB reach the app, so a long GET query gets Navixy's code 9, not
@@ -102,6 +121,35 @@ def _exec(args, parser) -> int:
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+def _add_control_arguments(serve) -> None:
+    import os
+
+    serve.add_argument("--state", default=None, metavar="FILE",
+                       help="start the default world from this snapshot (GET /__mock__/state); "
+                            "reset still goes back to the fixture")
+    serve.add_argument("--signing-key", default=os.environ.get("MOCKSERVER_SIGNING_KEY") or None,
+                       metavar="KEY", help="sign exported snapshots and load only signed ones "
+                                           "(--state too); env MOCKSERVER_SIGNING_KEY")
+    serve.add_argument("--control-token", default=os.environ.get("MOCKSERVER_CONTROL_TOKEN") or None,
+                       metavar="TOKEN", help="every /__mock__ call but health needs the header "
+                                             "X-Mock-Token: TOKEN; env MOCKSERVER_CONTROL_TOKEN")
+    serve.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                       help="browser origin allowed by CORS, with credentials (repeatable; * for "
+                            "any); default: http://localhost, 127.0.0.1 and [::1] on any port")
+
+
+def _control_config(args) -> dict:
+    return {"STATE_FILE": args.state, "SIGNING_KEY": args.signing_key,
+            "CONTROL_TOKEN": args.control_token, "CORS_ORIGINS": args.cors_origin}
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _stop(signum, frame):

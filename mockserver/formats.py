@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import math
+import re
+from datetime import datetime, timedelta, timezone
 
 PLATFORM_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -29,6 +31,36 @@ def parse_iso(text: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()
+
+
+# State snapshots: RFC 3339 in UTC, to the microsecond, years 0001 to 9999.
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+FIRST_INSTANT = -62135596800.0  # 0001-01-01T00:00:00Z
+LAST_INSTANT = 253402300799.0  # 9999-12-31T23:59:59Z
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+def instant(ts: float) -> str:
+    """2026-01-01T00:00:00Z, with .ffffff only when there are microseconds.
+
+    Rounded to the microsecond, so instant(parse_instant(instant(t))) == instant(t): a snapshot
+    exported, loaded and exported again is the same text.
+    """
+    seconds = math.floor(ts)
+    micros = int(seconds) * 1_000_000 + round((ts - seconds) * 1_000_000)  # ts - seconds is exact
+    return (_EPOCH + timedelta(microseconds=micros)).isoformat().removesuffix("+00:00") + "Z"
+
+
+def parse_instant(text: str) -> float:
+    """RFC 3339 with a zone (Z or +hh:mm) and at most 6 fraction digits. Raises ValueError."""
+    if not isinstance(text, str) or not _RFC3339.fullmatch(text):
+        raise ValueError("must be an RFC 3339 date-time with a zone, e.g. 2026-01-01T00:00:00Z")
+    micros = (datetime.fromisoformat(text) - _EPOCH) // _MICROSECOND
+    ts = micros / 1_000_000  # int / int: correctly rounded
+    if not FIRST_INSTANT <= ts <= LAST_INSTANT:
+        raise ValueError("must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
+    return ts
 
 
 MAX_DEPTH = 64  # deeper JSON would blow the stack when parsed or written back

@@ -5,6 +5,8 @@ from __future__ import annotations
 class NavixyError(Exception):
     code = 6
     description = "Unexpected error"
+    http_status: int | None = None  # None: the web layer's table decides (injected faults set it)
+    retry_after: int | None = None  # seconds; sent as a Retry-After header when set
 
     def __init__(self, description: str | None = None, *, errors: list[dict] | None = None) -> None:
         super().__init__(description or self.description)
@@ -38,6 +40,11 @@ class InvalidParameters(NavixyError):
         return cls(errors=[{"parameter": parameter, "error": error}])
 
 
+class AccessDenied(NavixyError):
+    """Code 11. Here only for the control plane's --control-token (HTTP 401 under /__mock__)."""
+    code, description = 11, "Access denied"
+
+
 class TooLargeRequest(NavixyError):
     code, description = 9, "Too large request"
 
@@ -48,6 +55,7 @@ class OperationNotPermitted(NavixyError):
 
 class TooManyRequests(NavixyError):
     code, description = 15, "Too many requests (rate limit exceeded)"
+    retry_after = 1  # the rate limit counts whole seconds of the mock clock
 
 
 class WrongHandler(NavixyError):

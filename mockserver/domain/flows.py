@@ -33,6 +33,7 @@ def create(world: World, principal: Principal, draft: dict) -> Flow:
             description=draft.get("description"), enabled=draft.get("enabled", False),
             nodes=_normalised(draft["nodes"]), edges=draft["edges"], modified=world.clock.now())
         store.put_flow(flow)
+        world.journal.record("flow_created", principal.user.login, flow_id=flow.id, title=flow.title)
         return flow
 
 
@@ -47,14 +48,16 @@ def update(world: World, principal: Principal, draft: dict) -> Flow:
         flow.enabled = draft.get("enabled", False)
         flow.nodes, flow.edges = _normalised(draft["nodes"]), draft["edges"]
         flow.modified = world.clock.now()
+        world.journal.record("flow_updated", principal.user.login, flow_id=flow.id, title=flow.title)
         return flow
 
 
 def delete(world: World, principal: Principal, flow_id: int) -> None:
     store = world.store
     with store.lock:
-        _own_flow(world, principal, flow_id)
+        flow = _own_flow(world, principal, flow_id)
         store.remove_flow(flow_id)
+        world.journal.record("flow_deleted", principal.user.login, flow_id=flow_id, title=flow.title)
 
 
 def _own_flow(world: World, principal: Principal, flow_id: int) -> Flow:

@@ -19,6 +19,8 @@ class User:
     locale: str = "en_US"
     time_zone: str = "UTC"
     privileges: list[str] = field(default_factory=list)
+    # Set by user/password/set. No live session may be older (an invariant /__mock__ checks).
+    password_changed_at: float | None = None
 
     @property
     def is_owner(self) -> bool:

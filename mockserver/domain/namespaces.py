@@ -35,7 +35,8 @@ class Namespaces:
                 if len(self._named) >= MAX_NAMESPACES:
                     raise errors.InvalidParameters.one(
                         "X-Mock-Namespace", f"at most {MAX_NAMESPACES} namespaces; drop some first")
-                self._named[name] = World(self.fixture)
+                self._named[name] = World(self.fixture, seed=self.default.seed,
+                                          journal_cap=self.default.journal.cap)
             return self._named[name]
 
     def names(self) -> list[str]:

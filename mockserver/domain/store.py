@@ -27,14 +27,18 @@ class Store(Protocol):
 
     def key(self, hash_: str) -> ApiKey | None: ...
     def keys_of(self, owner_id: int) -> list[ApiKey]: ...
+    def keys(self) -> Iterable[ApiKey]: ...
     def add_key(self, key: ApiKey) -> None: ...
     def remove_key(self, hash_: str) -> ApiKey | None: ...
 
     def flow(self, flow_id: int) -> Flow | None: ...
     def flows_of(self, owner_id: int) -> list[Flow]: ...
+    def flows(self) -> Iterable[Flow]: ...
     def put_flow(self, flow: Flow) -> None: ...
     def remove_flow(self, flow_id: int) -> Flow | None: ...
     def next_flow_id(self) -> int: ...
+    def peek_next_flow_id(self) -> int: ...
+    def set_next_flow_id(self, flow_id: int) -> None: ...
 
 
 class MemoryStore:
@@ -94,6 +98,9 @@ class MemoryStore:
     def keys_of(self, owner_id: int) -> list[ApiKey]:
         return list(self._keys_by_owner.get(owner_id, {}).values())
 
+    def keys(self) -> Iterable[ApiKey]:
+        return list(self._keys.values())  # creation order, across accounts
+
     def add_key(self, key: ApiKey) -> None:
         self._keys[key.hash] = key
         self._keys_by_owner.setdefault(key.owner_id, {})[key.hash] = key
@@ -111,6 +118,9 @@ class MemoryStore:
     def flows_of(self, owner_id: int) -> list[Flow]:
         return list(self._flows_by_owner.get(owner_id, {}).values())
 
+    def flows(self) -> Iterable[Flow]:
+        return list(self._flows.values())
+
     def put_flow(self, flow: Flow) -> None:
         self._flows[flow.id] = flow
         self._flows_by_owner.setdefault(flow.owner_id, {})[flow.id] = flow
@@ -125,3 +135,11 @@ class MemoryStore:
     def next_flow_id(self) -> int:
         self._last_flow_id += 1
         return self._last_flow_id
+
+    def peek_next_flow_id(self) -> int:
+        """The id next_flow_id() will hand out, without taking it (state snapshots)."""
+        return self._last_flow_id + 1
+
+    def set_next_flow_id(self, flow_id: int) -> None:
+        """Hand out `flow_id` next; never below a stored flow's id, so ids stay unique."""
+        self._last_flow_id = max(flow_id - 1, *self._flows, 0)

@@ -1,15 +1,23 @@
 """A World is one isolated Navixy: a store, a clock and a source of fresh hashes."""
 from __future__ import annotations
 
+import random
 import secrets
 import threading
 from dataclasses import dataclass
 from typing import Callable
 
 from .clock import MockClock
+from .conformance import CallStats
+from .faults import Faults
 from .fixture import Fixture
+from .journal import DEFAULT_CAP, Graveyard, Journal
 from .model import User
+from .ratelimit import RateLimiter
 from .store import Store
+
+
+DEFAULT_SEED = 0  # `mockserver serve --seed`: a fixed default, so runs repeat exactly
 
 
 @dataclass(frozen=True)
@@ -26,11 +34,19 @@ class Principal:
 
 class World:
     def __init__(self, fixture: Fixture, clock: MockClock | None = None,
-                 new_hash: Callable[[], str] = lambda: secrets.token_hex(16)) -> None:
+                 new_hash: Callable[[], str] = lambda: secrets.token_hex(16), *,
+                 seed: int = DEFAULT_SEED, journal_cap: int = DEFAULT_CAP) -> None:
         self.fixture = fixture
+        self.seed = seed
+        self.random = random.Random(seed)  # the world's one source of randomness (fault draws)
+        self.faults = Faults(self.random)
+        self.rate_limiter = RateLimiter()
         self.clock = clock if clock is not None else fixture.make_clock()
         self._new_hash = new_hash
+        self.journal = Journal(self.clock, journal_cap)  # kept across reset (see reset())
+        self.graveyard = Graveyard(journal_cap)  # dead credentials, for explain
         self._store: Store | None = None  # seeded from the fixture on first use
+        self.calls = CallStats()  # kept across reset: it describes the traffic, not the state
         self._seed_lock = threading.Lock()
 
     @property
@@ -44,10 +60,29 @@ class World:
         return store
 
     def reset(self) -> None:
-        """Back to the fixture: a freshly built store (not a field-by-field undo) and clock."""
+        """Back to the fixture: a freshly built store (not a field-by-field undo) and clock.
+
+        The journal is kept and gets a "reset" event, so seq numbers never repeat and a test
+        reading `since=SEQ` sees the reset. Dead credentials are forgotten: the credentials of
+        the old store are all gone, and explain calls them "unknown", as for a fresh server.
+        """
         with self.store.lock:
             self._store = self.fixture.build_store()
             self.clock.reset()
+            self.graveyard.clear()
+            self.journal.record("reset")
+            # Faults and rate counters start over too, and the seed replays from the start.
+            self.random.seed(self.seed)
+            self.faults = Faults(self.random)
+            self.rate_limiter = RateLimiter()
+
+    def replace(self, store: Store, now: float, *, frozen: bool) -> None:
+        """Swap in a whole state built beforehand (a snapshot): one assignment under the lock,
+        so a request sees the old world or the new one, never a mix. reset() still returns to
+        the fixture."""
+        with self.store.lock:
+            self._store = store
+            self.clock.restore(now, frozen=frozen)
 
     def new_hash(self) -> str:
         """A 32-hex credential no session or key already uses (callers hold the lock)."""

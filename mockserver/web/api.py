@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -31,6 +32,13 @@ class NavixyApi(Api):
         self._app.register_error_handler(errors.NavixyError, navixy_error_response)
         self._app.register_error_handler(Exception, unexpected_error_response)
 
+    def _register_responses(self):
+        super()._register_responses()
+        # Every Navixy call may answer code 15 (--rate-limit or an injected fault): say that
+        # its 429 carries Retry-After.
+        self.spec.components.responses_lazy["TOO_MANY_REQUESTS"]["headers"] = {"Retry-After": {
+            "description": "Seconds to wait before retrying", "schema": {"type": "integer", "minimum": 0}}}
+
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         if "messages" in data:  # webargs validation failure
@@ -48,12 +56,25 @@ class NavixyApi(Api):
 
 
 def navixy_error_response(error: errors.NavixyError):
+    g.navixy_code = error.code  # for the per-operation call summary
     body = {"success": False, "status": {"code": error.code, "description": error.description}}
     if error.errors is not None:
         body["errors"] = error.errors
     response = jsonify(body)
-    response.status_code = http_status(error.code, request.path)
+    response.status_code = error.http_status or http_status(error.code, request.path)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    if current_app.config.get("EXPLAIN_HEADER"):
+        response.headers["X-Mock-Reason"] = mock_reason(error)
     return response
+
+
+def mock_reason(error: errors.NavixyError) -> str:
+    """`--explain-header`: for 3 and 4, why the request's credential was refused (rpc.py put it
+    on g: missing, malformed, unknown, expired, logged_out, password_changed, revoked,
+    session_required); for any other error, its name in snake case (over_quota, not_found)."""
+    reason = g.get("credential_reason") if error.code in (3, 4) else None
+    return reason or re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 def unexpected_error_response(error: Exception):
@@ -68,7 +89,10 @@ def _flatten(messages: dict, prefix: str = "") -> list[dict]:
     def walk(node, path: str) -> None:
         if isinstance(node, dict):
             for key, child in node.items():
-                walk(child, f"{path}.{key}" if path else str(key))
+                if key == "_schema":  # marshmallow's key for "the object itself": name the object
+                    walk(child, path)
+                else:
+                    walk(child, f"{path}.{key}" if path else str(key))
         elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
             out.extend({"parameter": path or "body", "error": m} for m in node)
         elif isinstance(node, list):

@@ -17,9 +17,9 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-from ..domain import sessions
+from ..domain import errors, sessions
 from ..domain.world import Principal, World
-from ..schemas import hash_field
+from ..schemas import hash_field, ignored_hash_field
 from .body import request_body
 from .credentials import find_credential
 
@@ -95,14 +95,14 @@ def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args,
     accepted): fuzzers flatten nested objects in forms instead of sending them as JSON text."""
     security = [] if credential is None else SECURITY
     # Every body may carry `hash`: SDKs attach it to each call, user/auth included (ignored there).
-    body_args = _with_hash(args)
+    body_args = _with_hash(args, ignored=credential is None)
     views = {}
     for method, location, schema in (("get", "query", args), ("post", "body", body_args)):
         def view(self, params):
             return handler(current_world(), g.principal, params)
         view = blp.arguments(schema, location=location)(view)
         view = blp.response(200, result)(view)
-        for status in (400, *error_statuses):
+        for status in (400, *error_statuses, 429):  # 429: --rate-limit, or an injected fault
             view = blp.alt_response(status, response=_RESPONSE_NAMES[status])(view)
         doc = {"operationId": f"{name}_{method}", "summary": summary,
                "description": description, "security": security}
@@ -124,18 +124,42 @@ def _credential_first(credential: str | None, view):
     def wrapper(self, *args, **kwargs):
         world = current_world()
         with world.store.lock:
-            g.principal = None if credential is None else sessions.authenticate(
-                world, find_credential(), sessions_only=credential == SESSION)
+            g.principal = None if credential is None else _authenticate(
+                world, sessions_only=credential == SESSION)
+            _limit_rate(world, g.principal)
             return view(self, *args, **kwargs)
     return wrapper
+
+
+def _authenticate(world: World, *, sessions_only: bool) -> Principal:
+    """sessions.authenticate() on the request's credential. On a refusal (3 or 4) the reason
+    (missing, malformed, expired, ...) goes on g for the X-Mock-Reason header (web/api.py)."""
+    try:
+        found = find_credential()
+    except errors.WrongHash:  # an Authorization header not of the form `NVX <hash>`
+        found = ""  # any non-hash: authenticate() journals it and answers 3 (malformed)
+    try:
+        return sessions.authenticate(world, found, sessions_only=sessions_only)
+    except errors.NavixyError:
+        g.credential_reason = sessions.rejection_reason(world, found, sessions_only)
+        raise
+
+
+def _limit_rate(world: World, principal: Principal | None) -> None:
+    """`--rate-limit N`: per user (all its sessions) and per API key, once the credential is
+    known. The per-IP count runs before the call (web/guards.py)."""
+    limit = current_app.config.get("RATE_LIMIT")
+    if limit and principal is not None:
+        world.rate_limiter.hit_principal(principal, world.clock.now(), limit)
 
 
 _BODY_SCHEMAS: dict = {}
 
 
-def _with_hash(schema_cls):
+def _with_hash(schema_cls, *, ignored: bool):
     """The POST body variant of an argument schema: it may carry the credential as `hash`."""
     if schema_cls not in _BODY_SCHEMAS:
         name = schema_cls.__name__.removesuffix("Args") + "Body"
-        _BODY_SCHEMAS[schema_cls] = type(name, (schema_cls,), {"hash": hash_field()})
+        field = ignored_hash_field() if ignored else hash_field()
+        _BODY_SCHEMAS[schema_cls] = type(name, (schema_cls,), {"hash": field})
     return _BODY_SCHEMAS[schema_cls]

@@ -11,12 +11,13 @@ PLATFORM_STATUS = {
 # The IoT Logic technical reference differs from the platform table on two codes.
 IOT_STATUS = {**PLATFORM_STATUS, 4: 401, 201: 404}
 IOT_PREFIX = "/v2/iot/logic/"
-CONTROL_STATUS = {**PLATFORM_STATUS, 201: 404}  # /__mock__ is REST-like: missing is 404
+# /__mock__ is REST-like: missing is 404, and a missing or wrong X-Mock-Token (11) is 401.
+CONTROL_STATUS = {**PLATFORM_STATUS, 201: 404, 11: 401}
 CONTROL_PREFIX = "/__mock__/"
 
 
 def http_status(code: int, path: str) -> int:
-    if path.startswith(CONTROL_PREFIX):
+    if path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
         return CONTROL_STATUS.get(code, 400)
     table = IOT_STATUS if path.startswith(IOT_PREFIX) else PLATFORM_STATUS
     return table.get(code, 400)

@@ -47,6 +47,33 @@ class OwnerSession:
             case.headers = {**(case.headers or {}), "Authorization": f"NVX {data}"}
 
 
+@schemathesis.hook
+def after_call(ctx, case, response):
+    """Remove every fault right after any call to /__mock__/faults.
+
+    The fuzzer creates valid faults too (a 500 or a dropped connection on "*", a 30 s delay on
+    /v2/user/auth, ...); left in place, one would fail every later case and the auth hook's
+    login. The hook runs before the checks, so their follow-up requests see no fault either.
+    The endpoints themselves are still fuzzed: each call is sent and checked as usual.
+    """
+    if case.path.startswith("/__mock__/faults"):
+        requests.delete(f"{BASE}/__mock__/faults", timeout=10)
+
+
+@schemathesis.hook("after_call")
+def reset_after_a_loaded_snapshot(ctx, case, response):
+    """Back to the fixture right after PUT /__mock__/state accepted a document.
+
+    A valid random snapshot replaces the whole world: users, sessions, keys and the clock. The
+    auth hook's _login() resets when the owner's login fails, but only before a /v2 case; until
+    then control cases would run on the random world, and one loaded last (its clock frozen
+    anywhere in 1970-9999, sessions issued before a password change) would still be there when
+    the suite checks /__mock__/invariants after the run.
+    """
+    if case.path == "/__mock__/state" and case.method == "PUT" and response.status_code == 200:
+        requests.post(f"{BASE}/__mock__/reset", timeout=10)
+
+
 @schemathesis.check
 def navixy_envelope(ctx, response, case):
     """Every answer is JSON; 200 means success:true; anything else is the error envelope."""

@@ -69,3 +69,12 @@ def test_server_still_serves_the_fixture_logins_after_fuzzing(server):
         data=json.dumps({"login": "owner@example.com", "password": "owner-password"}).encode())
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.load(response)["success"] is True
+
+
+def test_model_invariants_hold_after_fuzzing(server, tmp_path):
+    """The earlier tests end with a reset, so fuzz once more and check whatever state the fuzzer
+    leaves behind, unreset: at most 20 keys per account, no live session past 30 idle days or
+    older than its user's password change, every key and flow owned by an existing owner."""
+    assert_no_failure(schemathesis(server.url, "fuzzing,stateful", tmp_path, 60))
+    with urllib.request.urlopen(f"{server.url}/__mock__/invariants", timeout=10) as response:
+        assert json.load(response) == {"violations": []}
