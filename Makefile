@@ -7,7 +7,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c co
 HOST   ?= 127.0.0.1
 PORT   ?= 8765
 
-.PHONY: run test spec bench bench-smoke mutation clean
+.PHONY: run test spec conformance bench bench-smoke mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ $(VENV)/.mutation: $(VENV)/.test mutation/requirements.txt
 mutation: $(VENV)/.mutation  ## seeded-bug check, then mutmut (MUTMUT_ARGS: a subset, --timeout)
 	$(BIN)/python mutation/seeded.py; status=$$?; \
 	$(BIN)/python mutation/run_mutmut.py $(MUTMUT_ARGS) && exit $$status
+
+conformance: $(VENV)/.test  ## schemathesis with SPEC (default: ours) against a fresh fake, as a table
+	$(BIN)/python tests/fuzz/conformance.py $(if $(SPEC),--spec $(SPEC)) $(if $(BASE_PATH),--base-path $(BASE_PATH))
 
 clean:
 	rm -rf $(VENV) build *.egg-info .hypothesis .schemathesis reports

@@ -35,7 +35,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     from .control import token as control_token
     from .domain.journal import DEFAULT_CAP
     from .web import api_key, guards, iot_logic, user
-    from .web import cors
+    from .web import cors, strict
     from .web.api import NavixyApi
     from .web.rpc import document_json_query_params
 
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     if app.config["STATE_FILE"]:  # `serve --state FILE`: the default world starts from it
         control_state.restore_file(world, app.config["STATE_FILE"], app.config["SIGNING_KEY"])
 
+    strict.install(app)  # first after_request registered = the last one run (Flask reverses)
     api = NavixyApi(app)
     for blueprint in (user.blp, api_key.blp, iot_logic.blp, control.blp, conformance.blp,
                       control_inspect.blp):
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     app.after_request(conformance.record_call)
     _serve_swagger_assets(app)
     app.wsgi_app = _NormalisePath(app.wsgi_app)
+    strict.build(app, api.spec)  # once, from the finished document
     return app
 
 

@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
                             "for explain) before the oldest drop; default 10000")
     serve.add_argument("--explain-header", action="store_true",
                        help="add X-Mock-Reason: <reason> to every error response")
+    serve.add_argument("--strict", action="store_true",
+                       help="validate every response (and every request answered 200) against "
+                            "the server's own OpenAPI document; a violation becomes code 6 / "
+                            "HTTP 500 with an X-Mock-Spec-Violation header (needs openapi-core)")
     _add_control_arguments(serve)
     spec = commands.add_parser("spec", help="write the OpenAPI document")
     spec.add_argument("-o", "--output", default="-", help="file path, or - for stdout")
@@ -71,6 +75,7 @@ def _serve(args) -> int:
         app = create_app({"FIXTURES": args.fixtures, "SEED": args.seed,
                           "RATE_LIMIT": args.rate_limit,
                           "JOURNAL_CAP": args.journal_cap, "EXPLAIN_HEADER": args.explain_header,
+                          "STRICT": args.strict,
                           **_control_config(args)})
     except (FixtureError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)

@@ -28,6 +28,10 @@ class Config:
     # Browser origins answered with CORS headers: exact origins, or "*" for any. None: any
     # http://localhost:PORT, http://127.0.0.1:PORT or http://[::1]:PORT (web/cors.py).
     CORS_ORIGINS = None
+    # `serve --strict`: every response of a documented operation (and every request answered
+    # 200) is validated against this app's own OpenAPI document; a violation becomes code 6 /
+    # HTTP 500 with an X-Mock-Spec-Violation header (web/strict.py). Needs openapi-core.
+    STRICT = False
     API_SPEC_OPTIONS = {
         "info": {"description": (
             "A stateful fake of the Navixy API (sessions, API keys, IoT Logic flows) for "

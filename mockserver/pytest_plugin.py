@@ -6,6 +6,8 @@
 
 Each test gets its own namespace (its own state and clock), so `pytest -n auto` is safe.
 `--navixy-mock-url URL` uses a running server instead of the in-process one.
+`--navixy-mock-strict` starts the in-process server in strict mode (`serve --strict`): every
+answer is checked against the fake's own OpenAPI document (needs the `strict` extra).
 """
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ def pytest_addoption(parser):
     group = parser.getgroup("navixy-mock", "Navixy mock server")
     group.addoption("--navixy-mock-url", default=os.environ.get("NAVIXY_MOCK_URL"),
                     help="use the mock server at this URL instead of starting one in-process")
+    group.addoption("--navixy-mock-strict", action="store_true",
+                    default=os.environ.get("NAVIXY_MOCK_STRICT", "") not in ("", "0"),
+                    help="strict mode for the in-process server: a response that breaks the "
+                         "fake's OpenAPI document becomes code 6 / HTTP 500 with an "
+                         "X-Mock-Spec-Violation header (env NAVIXY_MOCK_STRICT=1)")
 
 
 class InProcessServer:
@@ -118,7 +125,8 @@ def navixy_mock_server(request):
         return
     from mockserver.app import create_app
 
-    server = InProcessServer(create_app())
+    strict = request.config.getoption("--navixy-mock-strict")
+    server = InProcessServer(create_app({"STRICT": strict}))
     yield server.url
     server.stop()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.app import create_app
+from mockserver.config import Config
 from mockserver.domain.clock import MockClock
 from mockserver.domain.world import World
 from mockserver.fixtures import load_fixture
@@ -10,6 +11,17 @@ from mockserver.formats import parse_iso
 from tests.helpers import NavixyClient
 
 START = parse_iso("2026-01-01T00:00:00Z")
+# The suite runs in strict mode: every answer of the app is checked against its own OpenAPI
+# document (mockserver/web/strict.py), so a drift between code and spec fails a test.
+STRICT = {"STRICT": True}
+
+
+@pytest.fixture(autouse=True)
+def _strict_by_default(request, monkeypatch):
+    """Apps a test builds itself (create_app({...})) are strict too, unless the test is marked
+    `lenient` (the test of the default itself)."""
+    if request.node.get_closest_marker("lenient") is None:
+        monkeypatch.setattr(Config, "STRICT", True)
 
 
 @pytest.fixture
@@ -25,7 +37,7 @@ def world(clock) -> World:
 
 @pytest.fixture
 def app(world):
-    return create_app(world=world)
+    return create_app(STRICT, world=world)
 
 
 @pytest.fixture

@@ -13,9 +13,11 @@ LISTENING = re.compile(r"listening on (http://\S+)")
 
 
 class LiveServer:
-    def __init__(self, *args: str, env: dict | None = None) -> None:
+    def __init__(self, *args: str, env: dict | None = None, strict: bool = True) -> None:
+        """strict (default): `serve --strict`, so every answer is checked against the spec."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
+            [sys.executable, "-m", "mockserver", "serve", "--port", "0",
+             *(("--strict",) if strict else ()), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, **(env or {})})
         self.url = self._wait_for_url(timeout=20)

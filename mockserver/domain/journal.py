@@ -20,7 +20,7 @@ EVENT_TYPES = (
     "login", "login_failed", "logout", "session_renewed", "session_expired",
     "password_changed", "sessions_invalidated", "key_created", "key_deleted",
     "key_limit_reached", "access_denied", "flow_created", "flow_updated", "flow_deleted",
-    "reset",
+    "reset", "request_invalid",
 )
 
 # Why a credential stopped working (explain's reasons for a dead one).

@@ -9,6 +9,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors
+from ..domain.conformance import MALFORMED_CODES
 from ..schemas import ErrorEnvelope
 from .statuses import http_status
 
@@ -66,7 +67,19 @@ def navixy_error_response(error: errors.NavixyError):
         response.headers["Retry-After"] = str(error.retry_after)
     if current_app.config.get("EXPLAIN_HEADER"):
         response.headers["X-Mock-Reason"] = mock_reason(error)
+    if error.code in MALFORMED_CODES and request.path.startswith("/v2/"):
+        _journal_invalid_request(error)
     return response
+
+
+def _journal_invalid_request(error: errors.NavixyError) -> None:
+    """The client sent something malformed: journal exactly what, for the developer to read."""
+    from .rpc import current_world  # rpc imports this module's siblings; avoid a cycle
+
+    principal = g.get("principal")
+    current_world().journal.record(
+        "request_invalid", principal.user.login if principal else None, method=request.method,
+        path=request.path, code=error.code, errors=error.errors or [])
 
 
 def mock_reason(error: errors.NavixyError) -> str:

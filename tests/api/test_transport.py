@@ -11,6 +11,7 @@ from mockserver.domain.clock import MockClock
 from mockserver.domain.world import World
 from mockserver.fixtures import load_fixture
 from mockserver.formats import parse_iso
+from tests.conftest import STRICT
 from tests.helpers import OWNER, SUBUSER, assert_error, assert_ok, describe
 
 GET_INFO = "/v2/user/get_info"
@@ -28,7 +29,7 @@ SURFACES = [pytest.param(GET_INFO, 400, id="user"), pytest.param(FLOW_LIST, 401,
 @pytest.fixture(scope="module")
 def module_app():
     world = World(load_fixture(), MockClock(parse_iso("2026-01-01T00:00:00Z"), frozen=True))
-    return create_app(world=world)
+    return create_app(STRICT, world=world)
 
 
 @pytest.fixture

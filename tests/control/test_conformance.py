@@ -28,3 +28,13 @@ def test_the_summary_belongs_to_the_callers_namespace(client):
     client.post("/v2/user/auth", json={"login": OWNER, "password": "x"}, headers=ns)
     assert "POST /v2/user/auth" in report(client, ns)
     assert report(client) == {}
+
+
+def test_a_malformed_request_is_journaled_as_request_invalid_with_each_parameter(client):
+    client.post("/v2/user/auth", json={"login": OWNER, "bogus": 1})
+    client.post("/v2/user/auth", data=b"{nope", content_type="application/json")
+    events = [e for e in client.get("/__mock__/journal").get_json()["events"] if e["type"] == "request_invalid"]
+    assert [e["detail"]["code"] for e in events] == [7, 5]
+    assert {"parameter": "bogus", "error": "Unknown field."} in events[0]["detail"]["errors"]
+    assert {"parameter": "password", "error": "Missing data for required field."} in events[0]["detail"]["errors"]
+    assert events[0]["detail"]["path"] == "/v2/user/auth" and events[0]["detail"]["method"] == "POST"
