@@ -37,7 +37,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     from .web import api_key, guards, iot_logic, user
     from .web import cors, strict
     from .web.api import NavixyApi
-    from .web.rpc import document_json_query_params
+    from .web.rpc import document_empty_query_values, document_json_query_params
 
     app = Flask("mockserver")
     app.config.from_object(Config)
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None, *, world: World | None = None) -> Fla
     control_faults.document(api.spec)
     api.register_blueprint(control_state.blp)
     document_json_query_params(api.spec)
+    document_empty_query_values(api.spec)
     cors.install(app)  # first: a CORS preflight skips every other hook
     app.before_request(_refuse_oversized_query)
     app.before_request(control_token.require_control_token)  # before a namespace is made

@@ -85,6 +85,9 @@ def _serve(args) -> int:
     server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads,
                                     max_request_header_size=2 * 1024 * 1024)
     signal.signal(signal.SIGTERM, _stop)
+    if args.strict:
+        print("mockserver: strict mode: answers are checked against the OpenAPI document",
+              file=sys.stderr, flush=True)
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
     try:
         server.run()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _build(data: dict) -> Fixture:
             continue
         if master not in users or masters[master] is not None:
             raise FixtureError(f"{login}: master {master!r} is not an account owner in the fixture")
-        users[login].master_id = users[master].id
+        users[login] = replace(users[login], master_id=users[master].id)
 
     def owner_id(login: str) -> int:
         if login not in users or masters[login] is not None:

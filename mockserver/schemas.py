@@ -370,8 +370,11 @@ class ClockAdvanceArgs(Args):
 
 
 class ClockSetArgs(Args):
-    now = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                        metadata={"format": "date-time", "example": "2026-01-01T00:00:00Z"})
+    # No `format: date-time`: that is RFC 3339, which needs a zone; a time without one is
+    # accepted and read as UTC.
+    now = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
+        "example": "2026-01-01T00:00:00Z",
+        "description": "ISO 8601 date and time; without a zone it is read as UTC"})
 
 
 # ---- control plane: journal, explain, invariants ----------------------------------------------

@@ -1,7 +1,6 @@
 """A parsed fixture: plain data, built into a fresh store on start and on every reset."""
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from .clock import MockClock
@@ -21,12 +20,14 @@ class Fixture:
         return MockClock(self.clock_start, frozen=self.clock_frozen)
 
     def build_store(self) -> MemoryStore:
-        # Deep copies: a world mutates its records, the fixture must stay pristine for reset.
+        # No copies: users, keys and flows are frozen records that rules replace, never
+        # mutate, so every world can share the fixture's. Reset and a namespace's first use
+        # cost only the indexing, not a deep copy of the world.
         store = MemoryStore()
         for user in self.users:
-            store.add_user(copy.deepcopy(user))
+            store.add_user(user)
         for key in self.keys:
-            store.add_key(copy.deepcopy(key))
+            store.add_key(key)
         for flow in self.flows:
-            store.put_flow(copy.deepcopy(flow))
+            store.put_flow(flow)
         return store

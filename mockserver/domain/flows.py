@@ -1,6 +1,8 @@
 """IoT Logic flows: account-scoped CRUD and the graph checks that answer 292."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import errors
 from .model import Flow
 from .world import Principal, World
@@ -43,11 +45,11 @@ def update(world: World, principal: Principal, draft: dict) -> Flow:
     with store.lock:
         flow = _own_flow(world, principal, draft["id"])
         _check_graph(draft["nodes"], draft["edges"])
-        flow.title = draft["title"]
-        flow.description = draft.get("description")
-        flow.enabled = draft.get("enabled", False)
-        flow.nodes, flow.edges = _normalised(draft["nodes"]), draft["edges"]
-        flow.modified = world.clock.now()
+        # Records are shared with the fixture (and other worlds): replace, never mutate.
+        flow = replace(flow, title=draft["title"], description=draft.get("description"),
+                       enabled=draft.get("enabled", False), nodes=_normalised(draft["nodes"]),
+                       edges=draft["edges"], modified=world.clock.now())
+        store.put_flow(flow)
         world.journal.record("flow_updated", principal.user.login, flow_id=flow.id, title=flow.title)
         return flow
 

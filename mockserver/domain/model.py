@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(frozen=True)
 class User:
     id: int
     login: str
@@ -40,7 +40,7 @@ class Session:
     last_used: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class ApiKey:
     hash: str
     owner_id: int
@@ -48,7 +48,7 @@ class ApiKey:
     created_at: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Flow:
     id: int
     owner_id: int

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import replace
 import re
 
 from . import errors
@@ -194,9 +195,10 @@ def set_password(world: World, principal: Principal, old_password: str, new_pass
             raise errors.WrongPassword()
         if new_password == old_password:
             raise errors.SamePassword()
-        user.password = new_password
         now = world.clock.now()
-        user.password_changed_at = now
+        # Records are shared with the fixture (and other worlds): replace, never mutate.
+        user = replace(user, password=new_password, password_changed_at=now)
+        store.add_user(user)
         ended = []
         for session in store.remove_sessions_of(user.id):
             if idle_expired(session, now):  # already dead of old age, not of this change

@@ -2,6 +2,7 @@
 corrupted behind their back (or a rule that stops holding)."""
 from __future__ import annotations
 
+from dataclasses import replace
 import pytest
 
 from mockserver.domain import sessions
@@ -70,7 +71,8 @@ def test_a_flow_not_owned_by_an_existing_owner(client, world, owner_id, why):
 def test_a_live_session_issued_before_the_users_password_change(client, navixy, world):
     session = navixy.login()
     client.post("/__mock__/clock/advance", json={"seconds": 60})
-    world.store.user(OWNER_ID).password_changed_at = START + 30  # as if removal had been forgotten
+    # as if removing the sessions had been forgotten on a password change
+    world.store.add_user(replace(world.store.user(OWNER_ID), password_changed_at=START + 30))
     [found] = violations(client)
     assert (found["rule"], found["subject"]) == (
         "session_before_password_change", f"session {session[:4]}…")

@@ -1,6 +1,7 @@
 """Fixture loading: the default fixture's contents, and every malformed fixture -> FixtureError."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -196,11 +197,11 @@ def test_a_file_that_is_not_json_is_a_fixture_error(tmp_path):
         load_fixture(path)
 
 
-def test_the_fixture_is_not_changed_by_building_stores_from_it():
+def test_stores_share_the_fixtures_frozen_records_so_no_world_can_change_them():
     fixture = load_fixture()
     store = fixture.build_store()
-    store.user_by_login(OWNER).password = "changed"
-    store.flow(1234).nodes.clear()
-    again = fixture.build_store()
-    assert again.user_by_login(OWNER).password == "owner-password"
-    assert again.flow(1234).devices_count == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        store.user_by_login(OWNER).password = "changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        store.flow(1234).title = "changed"
+    assert fixture.build_store().user_by_login(OWNER) is store.user_by_login(OWNER)

