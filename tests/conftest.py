@@ -52,3 +52,10 @@ def client(app):
 @pytest.fixture
 def navixy(client) -> NavixyClient:
     return NavixyClient(client)
+
+
+@pytest.fixture(scope="module")
+def module_app():
+    """One app per test module, for modules that override `app` to reset it before each test
+    (as the pytest plugin does for users): an app per case would dominate their run time."""
+    return create_app(STRICT, world=World(load_fixture(), MockClock(START, frozen=True)))

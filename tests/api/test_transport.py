@@ -6,12 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.app import create_app
-from mockserver.domain.clock import MockClock
-from mockserver.domain.world import World
-from mockserver.fixtures import load_fixture
-from mockserver.formats import parse_iso
-from tests.conftest import STRICT
 from tests.helpers import OWNER, SUBUSER, assert_error, assert_ok, describe
 
 GET_INFO = "/v2/user/get_info"
@@ -24,12 +18,6 @@ SPEC_FILE = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 
 # Both surfaces: code 4 is HTTP 400 on the platform and 401 on IoT Logic; code 3 is 400 on both.
 SURFACES = [pytest.param(GET_INFO, 400, id="user"), pytest.param(FLOW_LIST, 401, id="iot")]
-
-
-@pytest.fixture(scope="module")
-def module_app():
-    world = World(load_fixture(), MockClock(parse_iso("2026-01-01T00:00:00Z"), frozen=True))
-    return create_app(STRICT, world=world)
 
 
 @pytest.fixture

@@ -1,22 +1,10 @@
 """/v2/user/logout, session/renew, get_info, password/set and the inactivity rule of INTERFACE.md."""
 import pytest
 
-from mockserver.app import create_app
-from mockserver.domain.clock import MockClock
-from mockserver.domain.world import World
-from mockserver.fixtures import load_fixture
-from mockserver.formats import parse_iso
-from tests.conftest import STRICT
 from tests.helpers import (DAY, IDLE_LIMIT, OTHER, OWNER, PASSWORDS, SUBUSER, assert_error,
                            assert_ok, describe)
 
 NEW_PASSWORD = "brand-new-secret"
-
-
-@pytest.fixture(scope="module")
-def module_app():
-    world = World(load_fixture(), MockClock(parse_iso("2026-01-01T00:00:00Z"), frozen=True))
-    return create_app(STRICT, world=world)
 
 
 @pytest.fixture
