@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
+
+from .serving import DEFAULT as DEFAULT_SERVER
+from .serving import SERVERS
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mockserver", description="A stateful fake of the Navixy API")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the fake over HTTP (waitress)")
+    serve = commands.add_parser("serve", help="serve the fake over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     serve.add_argument("--fixtures", default=None, help="fixture JSON (default: the packaged one)")
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER,
+                       help=f"WSGI server (default {DEFAULT_SERVER}, the fastest measured; "
+                            "only waitress and gunicorn can drop connections as a fault)")
+    serve.add_argument("--threads", type=_positive_int, default=8,
+                       help="request threads of waitress and gunicorn (granian: 1, measured "
+                            "fastest under the GIL)")
     serve.add_argument("--seed", type=int, default=0,
                        help="seed of each world's random source (fault probabilities); default 0")
     serve.add_argument("--rate-limit", type=_positive_int, default=None, metavar="N",
@@ -65,8 +72,7 @@ def _spec(args) -> int:
 
 
 def _serve(args) -> int:
-    import waitress
-
+    from . import serving
     from .app import create_app
     from .control.state import StateFileError
     from .fixtures import FixtureError
@@ -76,25 +82,23 @@ def _serve(args) -> int:
                           "RATE_LIMIT": args.rate_limit,
                           "JOURNAL_CAP": args.journal_cap, "EXPLAIN_HEADER": args.explain_header,
                           "STRICT": args.strict,
+                          "DROP_CONNECTIONS": serving.DROPS_CONNECTIONS[args.server],
                           **_control_config(args)})
     except (FixtureError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    # Headers up to 2 MiB reach the app, so a long GET query gets Navixy's code 9, not
-    # waitress' plain-text 431.
-    server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads,
-                                    max_request_header_size=2 * 1024 * 1024)
-    signal.signal(signal.SIGTERM, _stop)
     if args.strict:
         print("mockserver: strict mode: answers are checked against the OpenAPI document",
               file=sys.stderr, flush=True)
-    print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
+    serving.warm_up(app)
     try:
-        server.run()
-    except KeyboardInterrupt:
+        serving.serve(app, server=args.server, host=args.host, port=args.port,
+                      threads=args.threads)
+    except serving.ServeError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # a signal before the server installed its own handlers
         pass
-    finally:
-        server.close()
     return 0
 
 
@@ -158,7 +162,3 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
-
-
-def _stop(signum, frame):
-    raise KeyboardInterrupt

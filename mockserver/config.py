@@ -32,6 +32,9 @@ class Config:
     # 200) is validated against this app's own OpenAPI document; a violation becomes code 6 /
     # HTTP 500 with an X-Mock-Spec-Violation header (web/strict.py). Needs openapi-core.
     STRICT = False
+    # False when the WSGI server cannot end a connection without an answer (granian): a fault
+    # with action.drop_connection is then refused with code 7 instead of answering something.
+    DROP_CONNECTIONS = True
     API_SPEC_OPTIONS = {
         "info": {"description": (
             "A stateful fake of the Navixy API (sessions, API keys, IoT Logic flows) for "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from flask import current_app
 from flask.views import MethodView
 
 from .. import schemas as s
@@ -53,8 +54,15 @@ class FaultCollection(MethodView):
                          "envelope (`code` with the error table's HTTP status, or `status`; "
                          "code 15 / 429 carries `Retry-After`) or `drop_connection`. `times` "
                          "counts down and removes the fault at 0; `probability` draws from the "
-                         "world's seeded random source.", **TAG)
+                         "world's seeded random source. `drop_connection` needs a server that can "
+                         "close a connection without an answer: `mockserver serve --server "
+                         "waitress` or gunicorn; the default (granian) refuses it with code 7.",
+             **TAG)
     def post(self, args):
+        if args["action"].get("drop_connection") and not current_app.config["DROP_CONNECTIONS"]:
+            raise errors.InvalidParameters.one(
+                "action.drop_connection", "this server cannot close a connection without an "
+                "answer (granian); start it with `mockserver serve --server waitress` (or gunicorn)")
         fault = current_world().faults.add(args["match"], args["action"], args.get("times"),
                                            args.get("probability"))
         return {"id": fault.id}

@@ -53,6 +53,8 @@ class NavixyApi(Api):
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        if getattr(error, "valid_methods", None):  # a set: its order changes with the process
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
 
 

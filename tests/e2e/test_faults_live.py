@@ -1,4 +1,5 @@
-"""Faults and the rate limit on a real `mockserver serve` (waitress): what a client sees."""
+"""Faults and the rate limit on a real `mockserver serve --server waitress` (it can drop a
+connection; granian, the default, cannot: tests/e2e/test_servers.py): what a client sees."""
 from __future__ import annotations
 
 import http.client
@@ -19,14 +20,14 @@ def call(url: str, method: str = "POST", body: dict | None = None, headers: dict
                                      headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), json.load(response)
+            return response.status, response.headers, json.load(response)
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.load(error)
+        return error.code, error.headers, json.load(error)
 
 
 @pytest.fixture(scope="module")
 def server():
-    live = LiveServer()
+    live = LiveServer("--server", "waitress")
     yield live
     live.stop()
 

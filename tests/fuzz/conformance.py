@@ -22,7 +22,7 @@ from tests.live import LiveServer  # noqa: E402
 
 
 def run(spec: Path, base_path: str, max_time: int, out=sys.stdout) -> int:
-    server = LiveServer()
+    server = LiveServer("--server", "waitress")  # as tests/fuzz/test_schemathesis.py
     try:
         with tempfile.TemporaryDirectory() as tmp:
             junit = Path(tmp) / "junit.xml"
