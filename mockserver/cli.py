@@ -19,9 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER,
                        help=f"WSGI server (default {DEFAULT_SERVER}, the fastest measured; "
                             "only waitress and gunicorn can drop connections as a fault)")
-    serve.add_argument("--threads", type=_positive_int, default=8,
-                       help="request threads of waitress and gunicorn (granian: 1, measured "
-                            "fastest under the GIL)")
+    serve.add_argument("--threads", type=_positive_int, default=None,
+                       help="threads running requests; default 1 under granian (the steadiest "
+                            "p99 measured: the GIL runs one at a time anyway), 8 under waitress "
+                            "and gunicorn. Under granian with 1 thread an injected delay holds "
+                            "every other call too; give more threads to avoid that")
     serve.add_argument("--seed", type=int, default=0,
                        help="seed of each world's random source (fault probabilities); default 0")
     serve.add_argument("--rate-limit", type=_positive_int, default=None, metavar="N",

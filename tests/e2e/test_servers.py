@@ -7,6 +7,8 @@ import json
 import signal
 import subprocess
 import sys
+import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -169,3 +171,20 @@ def test_an_unbindable_host_is_exit_1_not_a_traceback():
     result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--host", "192.0.2.1",
                              "--port", "0"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_granian_with_threads_serves_other_calls_while_a_delay_fault_holds_one():
+    server = LiveServer("--server", "granian", "--threads", "2")
+    try:
+        fault = {"match": {"path": "/v2/user/auth"}, "action": {"delay_ms": 3000}, "times": 1}
+        assert raw(server.url, "POST", "/__mock__/faults", json.dumps(fault).encode(), JSON)[0] == 200
+        delayed = threading.Thread(target=login, args=(server.url,))
+        delayed.start()
+        try:
+            time.sleep(0.2)  # let the delayed call reach the server first
+            assert raw(server.url, "GET", "/__mock__/health")[0] == 200
+            assert delayed.is_alive()  # answered while the delayed call still waits
+        finally:
+            delayed.join(timeout=10)
+    finally:
+        server.stop()
