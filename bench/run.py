@@ -4,6 +4,7 @@ to bench/out/results.json) and prints a short table.
 
     python bench/run.py            # full: ~10 s per load point, 3 servers, up to 1M sessions
     python bench/run.py --smoke    # the same harness in well under a minute
+    python bench/run.py --anchors  # also Prism, Mockoon and WireMock (bench/anchor_mocks.py)
 
 Run from the repository root (or with mockserver installed). All traffic goes to 127.0.0.1;
 every process started here is stopped by its PID.
@@ -45,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip", default="", help="comma list of phases to skip: " + ",".join(PHASES))
     p.add_argument("--tree", help="measure the mockserver package in this source tree instead "
                    "(a candidate change), against the same baselines")
+    p.add_argument("--anchors", action="store_true",
+                   help="also measure other mocks (Prism, Mockoon, WireMock) on get_info and "
+                   "user/auth; installs them once with npm into bench/.anchors/ (not bound by "
+                   "the smoke time budget)")
     p.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     p.add_argument("--json", default=str(BENCH / "out" / "results.json"))
     a = p.parse_args(argv)
@@ -155,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     def do_journal() -> None:
         res["journal"] = scale.run_journal(smoke, log)
 
+    def do_anchors() -> None:
+        import anchor_mocks
+        r = res["anchors"] = anchor_mocks.run(generator(), plan, res, smoke, log)
+        res["skipped"] += [f"anchor {n}: {s['reason']}" for n, s in r["skipped"].items()]
+
     def do_profile() -> None:
         import hotpath
         log("profile: cProfile of get_info, 3000 calls in process")
@@ -174,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             timed_phase(f"startup:{server}", lambda: do_startup(server))
         if afford(f"throughput on {server}", 9):
             timed_phase(f"throughput:{server}", lambda: do_throughput(server))
+    if a.anchors:  # opt-in; after the fake's own figures, which it compares against
+        timed_phase("anchors", do_anchors)
     if not smoke:
         timed_phase("profile", do_profile)
 
