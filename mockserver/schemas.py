@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
+from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 
 from .domain import faults, flows, keys, sessions
 from .formats import parse_instant, parse_json
@@ -45,6 +46,15 @@ def printable(min_len: int, max_len: int) -> list:
 
 class Args(Schema):
     """Base of request schemas: unknown parameters are an error (code 7)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Whether load({}) can only give {}: nothing is required, nothing has a default to fill
+        # in, no hook runs on load. Then a call that sends no parameter (the usual one) skips
+        # webargs and marshmallow (web/rpc.py).
+        self.empty_loads_empty = not self.many and not any(
+            self._hooks.get(tag) for tag in (PRE_LOAD, POST_LOAD, VALIDATES, VALIDATES_SCHEMA)
+        ) and all(not f.required and f.load_default is missing for f in self.load_fields.values())
 
 
 class Result(Schema):

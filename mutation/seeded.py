@@ -72,8 +72,8 @@ KEY_CHECK_OUTSIDE_LOCK = (
      "        if over:"),
 )
 # web/rpc.py holds the world's lock for the whole call; this releases it.
-RPC_UNLOCKED = (RPC, "        with world.store.lock:\n            g.principal = None",
-                "        if True:  # seeded: no lock\n            g.principal = None")
+RPC_UNLOCKED = (RPC, "        with world.store.lock:\n            principal = None",
+                "        if True:  # seeded: no lock\n            principal = None")
 
 SEEDS: list[Seed] = [
     # --- API keys -----------------------------------------------------------------------
@@ -83,9 +83,9 @@ SEEDS: list[Seed] = [
     seed("key-limit-outside-lock", "domain: the 20-key count check moved out of `with store.lock`"
          " (web/rpc.py still locks the whole call)", *KEY_CHECK_OUTSIDE_LOCK),
     seed("key-limit-outside-lock+rpc-unlocked", "both: count check outside the domain lock AND "
-         "web/rpc.py _credential_first no longer holds the lock for the call",
+         "web/rpc.py's view no longer holds the lock for the call",
          *KEY_CHECK_OUTSIDE_LOCK, RPC_UNLOCKED),
-    seed("rpc-unlocked", "web/rpc.py _credential_first no longer holds the lock for the call "
+    seed("rpc-unlocked", "web/rpc.py's view no longer holds the lock for the call "
          "(domain rules still lock)", RPC_UNLOCKED),
     seed("owner-check-dropped", "a sub-user may create/list/delete the account's API keys",
          (KEYS, "    if not principal.user.is_owner:\n", "    if False:\n")),
@@ -103,8 +103,8 @@ SEEDS: list[Seed] = [
          (SESSIONS, "for session in store.remove_sessions_of(user.id):",
           "for session in [s for s in [store.remove_session(principal.hash)] if s]:")),
     seed("password-kills-keys", "a password change also revokes the account's API keys",
-         (SESSIONS, "        user.password = new_password\n",
-          "        user.password = new_password\n"
+         (SESSIONS, "        store.add_user(user)\n",
+          "        store.add_user(user)\n"
           "        for key in store.keys_of(user.account_id):\n"
           "            store.remove_key(key.hash)\n")),
     seed("password-wrong-old-accepted", "user/password/set no longer checks old_password (248)",
@@ -162,7 +162,8 @@ SEEDS: list[Seed] = [
     seed("flow-owner-check-dropped", "another account's flow can be read, updated, deleted",
          (FLOWS, "if flow is None or flow.owner_id != principal.account_id:", "if flow is None:")),
     seed("flow-update-skips-graph-check", "flow/update accepts an invalid graph (no 292)",
-         (FLOWS, "        _check_graph(draft[\"nodes\"], draft[\"edges\"])\n        flow.title", "        flow.title")),
+         (FLOWS, "        _check_graph(draft[\"nodes\"], draft[\"edges\"])\n"
+                 "        # Records are shared", "        # Records are shared")),
     seed("flow-self-loop-allowed", "an edge from a node to itself is accepted",
          (FLOWS, 'if edge["from"] == edge["to"]:', "if False:")),
     # --- clock --------------------------------------------------------------------------

@@ -14,9 +14,11 @@ blp = NavixyBlueprint("mock-conformance", __name__, url_prefix="/__mock__",
 def record_call(response):
     """after_request: count every Navixy call with the code it got (set by the error mapping)."""
     # Matched routes only: counting raw unknown paths would let a client grow the table forever.
-    rule = request.url_rule
-    if rule is not None and rule.rule.startswith("/v2/") and request.method in ("GET", "POST"):
-        current_world().calls.record(f"{request.method} {rule.rule}", g.get("navixy_code"))
+    req = request._get_current_object()  # not the proxy: see the hooks in app.py
+    rule = req.url_rule
+    if rule is not None and rule.rule.startswith("/v2/") and req.method in ("GET", "POST"):
+        code = g._get_current_object().get("navixy_code")
+        current_world().calls.record(f"{req.method} {rule.rule}", code)
     return response
 
 

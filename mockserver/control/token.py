@@ -19,7 +19,7 @@ OPEN_PATHS = frozenset({"/__mock__/health"})  # liveness probes carry no secrets
 
 
 def require_control_token() -> None:
-    expected = current_app.config.get("CONTROL_TOKEN")
+    expected = current_app._get_current_object().config.get("CONTROL_TOKEN")  # see app.py hooks
     if not expected:
         return
     path = request.path

@@ -18,7 +18,9 @@ class CallStats:
     def record(self, operation: str, code: int | None) -> None:
         """`code` is the Navixy error code, or None for a success."""
         with self._lock:
-            counts = self._calls.setdefault(operation, Counter())
+            counts = self._calls.get(operation)
+            if counts is None:  # not setdefault(operation, Counter()): a Counter per call
+                counts = self._calls[operation] = Counter()
             counts["count"] += 1
             if code is not None:
                 counts[code] += 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 from flask import current_app, g, jsonify, request
 from flask_smorest import Api
@@ -26,7 +27,47 @@ _HTTP_TO_NAVIXY = {
 
 
 class NavixyApi(Api):
+    """flask-smorest's Api, writing the OpenAPI document on first use instead of at start-up.
+
+    Documenting the views (marshmallow -> JSON Schema) is a third of create_app(), and a
+    server in CI may never be asked for its document. Routes are registered at once; `spec`
+    finishes the document (the blueprints' paths, then `finish_document` patches) the first
+    time anything reads it: /openapi.json, /docs, `mockserver spec`, strict mode."""
+
     ERROR_SCHEMA = ErrorEnvelope
+
+    def __init__(self, app, **kwargs) -> None:
+        self._undocumented: list = []  # (blueprint, name) registered but not yet in the document
+        self._finishers: list = []
+        self._documenting = threading.Lock()
+        super().__init__(app, **kwargs)
+
+    @property
+    def spec(self):
+        if self._undocumented or self._finishers:
+            with self._documenting:  # requests may ask for /openapi.json at the same time
+                while self._undocumented:
+                    blp, name = self._undocumented.pop(0)
+                    blp.register_views_in_doc(self, self._app, self._spec, name=name,
+                                              parameters=None)
+                    self._spec.tag({"name": name, "description": blp.description})
+                while self._finishers:
+                    self._finishers.pop(0)(self._spec)
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:  # flask-smorest's _init_spec assigns it
+        self._spec = value
+
+    def register_blueprint(self, blp, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name))
+
+    def finish_document(self, patch) -> None:
+        """Call patch(spec) once the views are documented (what apispec cannot emit itself)."""
+        self._finishers.append(patch)
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)

@@ -44,8 +44,9 @@ def allowed_origin(origin: str | None) -> bool:
 
 
 def answer_preflight():
-    if (request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers
-            or not allowed_origin(request.headers.get("Origin"))):
+    req = request._get_current_object()  # not the proxy: see the hooks in app.py
+    if (req.method != "OPTIONS" or "Access-Control-Request-Method" not in req.headers
+            or not allowed_origin(req.headers.get("Origin"))):
         return None  # not a preflight, or a refused origin: answered as usual, no CORS headers
     response = current_app.response_class(b'{"success": true}', status=200,
                                           mimetype="application/json")
@@ -57,8 +58,14 @@ def answer_preflight():
 
 
 def add_cors_headers(response):
-    response.vary.add("Origin")  # the answer depends on it, for caches in between
-    origin = request.headers.get("Origin")
+    # The answer depends on Origin, for caches in between. Most answers have no Vary yet: set
+    # it directly, as response.vary.add would (it parses and rebuilds the header set). getlist,
+    # not `in`: a missing header costs `in` a raised and caught exception.
+    if response.headers.getlist("Vary"):
+        response.vary.add("Origin")
+    else:
+        response.headers["Vary"] = "Origin"
+    origin = request._get_current_object().headers.get("Origin")
     if not allowed_origin(origin):
         return response
     response.headers["Access-Control-Allow-Origin"] = origin

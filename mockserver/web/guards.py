@@ -40,17 +40,18 @@ def install(app) -> None:
 
 
 def guard_navixy_call():
-    if not request.path.startswith(NAVIXY_PREFIX):
+    req = request._get_current_object()  # not the proxy: see the hooks in app.py
+    if not req.path.startswith(NAVIXY_PREFIX):
         return None
     world = current_world()
     if world.faults:
-        action = world.faults.decide(request.path, request.method, lambda: _request_login(world))
+        action = world.faults.decide(req.path, req.method, lambda: _request_login(world))
         answer = _carry_out(action) if action is not None else None
         if answer is not None:
             return answer
-    limit = current_app.config.get("RATE_LIMIT")
+    limit = current_app._get_current_object().config.get("RATE_LIMIT")
     if limit:
-        world.rate_limiter.hit(ratelimit.IP, request.remote_addr, world.clock.now(), limit)
+        world.rate_limiter.hit(ratelimit.IP, req.remote_addr, world.clock.now(), limit)
     return None
 
 

@@ -6,11 +6,10 @@ rule. The world's lock is held for the whole call, so a rule sees a consistent w
 """
 from __future__ import annotations
 
-import functools
 from copy import deepcopy
 from typing import Callable
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
@@ -33,12 +32,29 @@ class NavixyParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}  # schema default (RAISE) everywhere: unknown -> 7
 
     def load_querystring(self, req, schema):
-        # `hash` is the credential (a security scheme), not an action parameter.
-        return MultiDictProxy(_without_hash(req.args), schema)
+        return _action_params(_sent(req, "query"), schema)
 
 
-def _without_hash(params) -> MultiDict:
-    return MultiDict([(k, v) for k, v in params.items(multi=True) if k != "hash"])
+def _sent(req, location: str):
+    """What the client sent for `location`: the query string, or the body; a POST without a
+    body takes its parameters from the query string."""
+    return (request_body() or req.args) if location == "body" else req.args
+
+
+def _only_credential(params) -> bool:
+    """Nothing sent but `hash`, if even that: the usual call."""
+    return params.keys() <= {"hash"}
+
+
+def _action_params(params, schema):
+    """A request's parameters but `hash`: that is the credential (a security scheme), read by
+    credentials.py before the parameters; the body schemas declare it only to document it."""
+    if _only_credential(params):
+        return {}
+    if isinstance(params, MultiDict):  # query string or form
+        return MultiDictProxy(
+            MultiDict([(k, v) for k, v in params.items(multi=True) if k != "hash"]), schema)
+    return {k: v for k, v in params.items() if k != "hash"}  # a JSON object
 
 
 parser = NavixyParser()
@@ -46,10 +62,7 @@ parser = NavixyParser()
 
 @parser.location_loader("body")
 def load_body(req, schema):
-    body = request_body()
-    if not body:  # POST with its parameters in the query string
-        return MultiDictProxy(_without_hash(req.args), schema)
-    return MultiDictProxy(body, schema) if isinstance(body, MultiDict) else body
+    return _action_params(_sent(req, "body"), schema)
 
 
 class NavixyBlueprint(Blueprint):
@@ -97,7 +110,8 @@ def document_empty_query_values(spec) -> None:
 
 def current_world() -> World:
     """The world of this request's namespace (chosen before the request in app.py)."""
-    return g.get("world") or current_app.extensions["mockserver"].world
+    # _get_current_object(): see the hooks in app.py (this runs three times a call).
+    return g._get_current_object().get("world") or current_app.extensions["mockserver"].world
 
 
 Handler = Callable[[World, "Principal | None", dict], dict]
@@ -119,25 +133,20 @@ def operation(blp: NavixyBlueprint, rule: str, *, name: str, summary: str, args,
     body_args = _with_hash(args, ignored=credential is None)
     views = {}
     for method, location, schema in (("get", "query", args), ("post", "body", body_args)):
-        def view(self, params):
-            # A ready response: flask-smorest passes it through, so the result schema only
-            # documents it (dumping through marshmallow again cost ~20% of a call).
-            return jsonify({"success": True, **handler(current_world(), g.principal, params)})
         # One schema instance per operation: given a class, webargs builds one per request.
-        view = blp.arguments(schema(), location=location)(view)
-        view = blp.response(200, result)(view)
-        for status in (400, *error_statuses, 429):  # 429: --rate-limit, or an injected fault
-            view = blp.alt_response(status, response=_RESPONSE_NAMES[status])(view)
+        args_schema = schema()
+        view = _view(credential, handler, args_schema, location)
         doc = {"operationId": f"{name}_{method}", "summary": summary,
                "description": description, "security": security}
         if links and method in links:
             doc["responses"] = {200: {"links": links[method]}}
-        view = blp.doc(**doc)(view)
+        view._apidoc = _apidoc(blp, args_schema, location, result, error_statuses, doc)
         view._apidoc["form_body"] = form_body
         if not form_body and method == "post":
             UNDOCUMENTED_FORM_BODIES.add(doc["operationId"])
-        views[method] = _credential_first(credential, view)
-    blp.route(rule)(type(name, (MethodView,), views))
+        views[method] = view
+    # One view instance for all requests (they keep no state): Flask would build one per call.
+    blp.route(rule)(type(name, (MethodView,), {**views, "init_every_request": False}))
 
 
 _RESPONSE_NAMES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT_REQUIRED",
@@ -145,16 +154,43 @@ _RESPONSE_NAMES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 402: "PAYMENT_REQUIR
                    429: "TOO_MANY_REQUESTS"}
 
 
-def _credential_first(credential: str | None, view):
-    @functools.wraps(view)
-    def wrapper(self, *args, **kwargs):
+def _view(credential: str | None, handler: Handler, args, location: str):
+    """One Navixy call: the credential (3/4) under the world's lock, the rate limit, the
+    parameters (7), then the rule; its result is the answer."""
+    def view(self):
         world = current_world()
         with world.store.lock:
-            g.principal = None if credential is None else _authenticate(
+            principal = None if credential is None else _authenticate(
                 world, sessions_only=credential == SESSION)
-            _limit_rate(world, g.principal)
-            return view(self, *args, **kwargs)
-    return wrapper
+            g._get_current_object().principal = principal  # for request_invalid (web/api.py)
+            _limit_rate(world, principal)
+            req = request._get_current_object()
+            if args.empty_loads_empty and _only_credential(_sent(req, location)):
+                # Nothing sent but the credential, to a schema that loads nothing as {}
+                # (schemas.Args): webargs would take ~5% of the call to say the same
+                # (tests/api/test_hot_path_shortcuts.py checks that it does).
+                params = {}
+            else:  # webargs, as flask-smorest's @arguments would call it (see _apidoc)
+                params = parser.parse(args, req, location=location)
+            return jsonify({"success": True, **handler(world, principal, params)})
+    return view
+
+
+def _apidoc(blp: NavixyBlueprint, args, location: str, result, error_statuses, doc) -> dict:
+    """The spec of one operation, as flask-smorest's decorators record it on a view.
+
+    The view itself is not wrapped in them: at run time they only pass its ready Response
+    through (the result schema documents it; dumping through marshmallow again cost ~20% of a
+    call), and their five to seven layers, each a call, a proxy lookup and an ensure_sync,
+    cost ~9%. So they decorate a stand-in, and the view calls webargs' parser itself, as
+    @arguments does (same parser, schema instance and location)."""
+    def stand_in(self, params):
+        raise AssertionError("documentation only")
+    documented = blp.arguments(args, location=location)(stand_in)
+    documented = blp.response(200, result)(documented)
+    for status in (400, *error_statuses, 429):  # 429: --rate-limit, or an injected fault
+        documented = blp.alt_response(status, response=_RESPONSE_NAMES[status])(documented)
+    return blp.doc(**doc)(documented)._apidoc
 
 
 def _authenticate(world: World, *, sessions_only: bool) -> Principal:
@@ -174,8 +210,10 @@ def _authenticate(world: World, *, sessions_only: bool) -> Principal:
 def _limit_rate(world: World, principal: Principal | None) -> None:
     """`--rate-limit N`: per user (all its sessions) and per API key, once the credential is
     known. The per-IP count runs before the call (web/guards.py)."""
-    limit = current_app.config.get("RATE_LIMIT")
-    if limit and principal is not None:
+    if principal is None:
+        return
+    limit = current_app._get_current_object().config.get("RATE_LIMIT")
+    if limit:
         world.rate_limiter.hit_principal(principal, world.clock.now(), limit)
 
 

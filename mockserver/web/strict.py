@@ -83,15 +83,17 @@ class Validator:
 
 
 def install(app: Flask) -> None:
-    """Register the hook. Call before any other after_request registration: Flask runs
-    after_request functions in reverse order, so the first registered runs last."""
-    app.after_request(check_response)
+    """Register the hook (only in strict mode: it would do nothing else). Call before any
+    other after_request registration: Flask runs after_request functions in reverse order, so
+    the first registered runs last."""
+    if app.config.get("STRICT"):
+        app.after_request(check_response)
 
 
-def build(app: Flask, spec) -> None:
+def build(app: Flask, api) -> None:
     """Once, at app creation, from the finished apispec document (api.spec)."""
     if app.config.get("STRICT"):
-        app.extensions[_EXTENSION] = Validator(spec.to_dict())
+        app.extensions[_EXTENSION] = Validator(api.spec.to_dict())
 
 
 def check_response(response: Response) -> Response:
