@@ -92,10 +92,9 @@ def _serve(args) -> int:
     if args.strict:
         print("mockserver: strict mode: answers are checked against the OpenAPI document",
               file=sys.stderr, flush=True)
-    serving.warm_up(app)
     try:
         serving.serve(app, server=args.server, host=args.host, port=args.port,
-                      threads=args.threads)
+                      threads=args.threads, warm=True)
     except serving.ServeError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 1

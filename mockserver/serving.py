@@ -35,12 +35,16 @@ class ServeError(Exception):
 DEFAULT_THREADS = {"granian": 1, "waitress": 8, "gunicorn": 8}
 
 
-def serve(app, *, server: str, host: str, port: int, threads: int | None = None) -> None:
-    """Serve `app` until SIGINT or SIGTERM. Raises ServeError when it cannot start."""
+def serve(app, *, server: str, host: str, port: int, threads: int | None = None,
+          warm: bool = False) -> None:
+    """Serve `app` until SIGINT or SIGTERM. Raises ServeError when it cannot start. `warm`:
+    the fake's warm_up() before the port is announced (not for a bare app)."""
     threads = threads or DEFAULT_THREADS[server]
+    if warm:
+        warm_up(app)
     sys.stdout.flush()  # granian and gunicorn fork: nothing buffered may be printed twice
     {"granian": _granian, "waitress": _waitress, "gunicorn": _gunicorn}[server](
-        app, host, port, threads)
+        app, host, port, threads, warm)
 
 
 def _announce(host: str, port: int) -> None:
@@ -51,7 +55,7 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _waitress(app, host, port, threads):
+def _waitress(app, host, port, threads, warm):
     import waitress
 
     try:
@@ -74,7 +78,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _granian(app, host, port, threads):
+def _granian(app, host, port, threads, warm):
     """One worker process forked from this one: it inherits the app built here."""
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
@@ -88,7 +92,8 @@ def _granian(app, host, port, threads):
 
     def load():  # in the worker, before granian builds its WSGI environ from os.environ
         _forget_cgi_variables()
-        threading.Thread(target=_announce_when_connectable, args=(host, port), daemon=True).start()
+        threading.Thread(target=_announce_when_connectable, args=(app, host, port, warm),
+                         daemon=True).start()
         return app
 
     server = Server("mockserver", address=host, port=port, interface=Interfaces.WSGI,
@@ -109,7 +114,7 @@ def _forget_cgi_variables() -> None:
             del os.environ[name]
 
 
-def _announce_when_connectable(host: str, port: int) -> None:
+def _announce_when_connectable(app, host: str, port: int, warm: bool) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         try:
@@ -117,6 +122,11 @@ def _announce_when_connectable(host: str, port: int) -> None:
         except OSError:
             time.sleep(0.005)
             continue
+        try:  # granian's first requests start its request thread: not on a client's time
+            if warm:
+                warm_up(app, (host, port))
+        except (OSError, ValueError):  # a warm-up that fails costs speed, not correctness
+            pass
         _announce(host, port)
         return
     print(f"mockserver: granian did not accept connections on {host}:{port}", file=sys.stderr,
@@ -145,7 +155,7 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def _gunicorn(app, host, port, threads):
+def _gunicorn(app, host, port, threads, warm):
     from gunicorn.app.base import BaseApplication
 
     def announce(worker):  # post_worker_init: in the worker, once it can accept
@@ -174,23 +184,50 @@ def _gunicorn(app, host, port, threads):
 WARM_UP_NAMESPACE = "mockserver-warm-up"
 
 
-def warm_up(app) -> None:
-    """Pay a fresh app's one-off costs (lazy imports, werkzeug's and webargs' caches) before
-    the port is announced, so a client's first call is as fast as its tenth. The calls go to a
-    namespace of their own, dropped afterwards: no world, journal or call count sees them."""
+def warm_up(app, address: tuple[str, int] | None = None) -> None:
+    """Pay a fresh app's one-off costs (lazy imports, werkzeug's and webargs' caches; with an
+    address, the server's own first-request work too) before the port is announced, so a
+    client's first call is as fast as its tenth. The calls go to a namespace of their own,
+    dropped afterwards: no world, journal or call count sees them."""
     namespaces = app.extensions["mockserver"].namespaces
     world = namespaces.world(WARM_UP_NAMESPACE)
     user = next((u for u in world.store.users() if u.activated), None)
-    client = app.test_client()
+    call = _over_http(*address) if address else _in_process(app)
     base = f"/__ns__/{WARM_UP_NAMESPACE}/v2"
     try:
-        answer = client.post(f"{base}/user/auth", json={"login": user.login if user else "-",
-                                                        "password": user.password if user else "-"})
-        hash_ = (answer.get_json(silent=True) or {}).get("hash") or "0" * 32
+        answer = call("POST", f"{base}/user/auth", {"login": user.login if user else "-",
+                                                    "password": user.password if user else "-"})
+        hash_ = answer.get("hash") or "0" * 32
         header = {"Authorization": f"NVX {hash_}"}
-        client.get(f"{base}/user/get_info", headers=header)
-        client.post(f"{base}/api/key/list", json={"hash": hash_})
-        client.get(f"{base}/iot/logic/flow/list", headers=header)
-        client.get(f"{base}/user/get_info", headers={"Authorization": "NVX " + "0" * 32})
+        call("GET", f"{base}/user/get_info", None, header)
+        call("POST", f"{base}/api/key/list", {"hash": hash_})
+        call("GET", f"{base}/iot/logic/flow/list", None, header)
+        call("GET", f"{base}/user/get_info", None, {"Authorization": "NVX " + "0" * 32})
     finally:
         namespaces.drop(WARM_UP_NAMESPACE)
+
+
+def _in_process(app):
+    client = app.test_client()
+
+    def call(method, path, body=None, headers=None) -> dict:
+        answer = client.open(path, method=method, json=body, headers=headers)
+        return answer.get_json(silent=True) or {}
+    return call
+
+
+def _over_http(host: str, port: int):
+    import http.client
+    import json
+
+    connection = http.client.HTTPConnection(host, port, timeout=5)
+
+    def call(method, path, body=None, headers=None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        connection.request(method, path, body=data, headers={
+            **({"Content-Type": "application/json"} if data else {}), **(headers or {})})
+        try:
+            return json.loads(connection.getresponse().read() or b"{}")
+        except ValueError:
+            return {}
+    return call
