@@ -4,15 +4,18 @@ Three stateless stub servers, each serving the same two canned answers as the fa
 the default fixture's owner, are measured with the throughput phase's load generator and
 settings (wrk, one thread pinned, the same seconds per point and concurrencies):
 
-  Stoplight Prism  `prism mock` on bench/anchors/prism/openapi.yaml (static examples, no -d)
+  Stoplight Prism  `prism mock` on bench/anchors/prism/openapi.yaml (static examples, no -d),
+                   twice: with log level `error`, and with its default logging (`info`, a few
+                   lines per request on stdout, drained here through a pipe) as users run it
   Mockoon CLI      `mockoon-cli start` on bench/anchors/mockoon/environment.json
   WireMock         the standalone jar that the npm package `wiremock` ships, `java -jar`,
                    with bench/anchors/wiremock/mappings/
 
 Requests: GET /v2/user/get_info with `Authorization: NVX <hash>` and POST /v2/user/auth with
 JSON {login, password}, exactly as the throughput phase sends them to the fake. The fake's own
-figures come from that phase (waitress, the CLI's server); if it did not run, the fake is
-measured here first, so every ratio is from one run.
+figures come from that phase on the default server (mockserver.serving.DEFAULT, what
+`mockserver serve` runs); if it did not run, the fake is measured here first, so every ratio is
+from one run.
 
 The npm tools are installed on demand, once, with `npm ci` from the exact versions and lock
 files committed under bench/anchors/<tool>/ into bench/.anchors/<tool>/ (gitignored): that
@@ -30,11 +33,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 from common import BENCH, HOST, OWNER, Child, Http, child_env, free_port
+
+from mockserver.serving import DEFAULT
 
 CONFIGS = BENCH / "anchors"  # committed: package.json + lock per tool, the stub files
 CACHE = BENCH / ".anchors"  # gitignored: the npm installs (and a HOME for Mockoon's log folder)
@@ -61,11 +68,17 @@ INSTALL_JAVA = "apt-get install -y default-jre-headless"
 
 @dataclass
 class Anchor:
-    name: str  # as the report names it (ISSUE_CONTEXT_RPS in report.py uses the same names)
+    name: str  # as the report names it
     key: str  # folder under bench/anchors/ and bench/.anchors/
     package: str  # the npm package pinned in bench/anchors/<key>/package.json
     runtime: str  # "node" or "java"
     settings: str  # what is not a default, and why
+    family: str = ""  # the mock the target compares with (ISSUE_CONTEXT_RPS in report.py)
+    variant: str = ""  # which way of running it, when one mock is measured more than one way
+    drain_stdout: bool = False  # stdout to a pipe read here (logs as users see them), not a file
+
+    def __post_init__(self) -> None:
+        self.family = self.family or self.name
 
     def version(self) -> str:
         deps = json.loads((CONFIGS / self.key / "package.json").read_text())["dependencies"]
@@ -77,8 +90,9 @@ class Anchor:
     def command(self, port: int) -> list[str]:
         mods, cfg = self.installed(), CONFIGS / self.key
         if self.key == "prism":
+            quiet = [] if self.drain_stdout else ["-v", "error"]  # default: -v info
             return [str(mods / ".bin" / "prism"), "mock", "-h", HOST, "-p", str(port),
-                    "-v", "error", str(cfg / "openapi.yaml")]
+                    *quiet, str(cfg / "openapi.yaml")]
         if self.key == "mockoon":
             return [str(mods / ".bin" / "mockoon-cli"), "start", "-d", str(cfg / "environment.json"),
                     "-p", str(port), "-l", HOST, "--disable-log-to-file", "--disable-admin-api"]
@@ -96,7 +110,12 @@ class Anchor:
 ANCHORS = (
     Anchor("Stoplight Prism", "prism", "@stoplight/prism-cli", "node",
            "`prism mock` (static examples), log level `error` (its default `info` logs every "
-           "request)"),
+           "request)", variant="log level error"),
+    Anchor("Stoplight Prism (default logging)", "prism", "@stoplight/prism-cli", "node",
+           "`prism mock` (static examples) with its default logging (`info`: lines per request "
+           "on stdout, which the harness reads from a pipe as fast as they come, so it never "
+           "blocks), as users run it", family="Stoplight Prism", variant="default logging",
+           drain_stdout=True),
     Anchor("Mockoon", "mockoon", "@mockoon/cli", "node",
            "`mockoon-cli start --disable-log-to-file --disable-admin-api`, templating off on both "
            "responses (static bodies); NODE_ENV=production"),
@@ -108,22 +127,48 @@ ANCHORS = (
 
 class QuietChild(Child):
     """A Child whose stdout goes to a temporary file, not a pipe: these servers log per request
-    (Mockoon on every one), and a pipe nobody reads would fill and stall them. Stopped by
-    Child.stop (its PID, SIGTERM, SIGKILL on a hang)."""
+    (Mockoon on every one), and a pipe nobody reads would fill and stall them. With drain=True
+    stdout is a pipe instead, read here by a thread as fast as it is written (the pipe never
+    fills; only the tail and a byte/line count are kept), like a terminal a user watches.
+    Stopped by Child.stop (its PID, SIGTERM, SIGKILL on a hang)."""
 
-    def __init__(self, cmd: list[str], *, cwd: Path, env: dict) -> None:  # noqa: D107
+    def __init__(self, cmd: list[str], *, cwd: Path, env: dict,  # noqa: D107
+                 drain: bool = False) -> None:
         self.cmd = cmd
         self._err = tempfile.TemporaryFile()
-        self._out = tempfile.TemporaryFile()
+        self._out = None if drain else tempfile.TemporaryFile()
+        self._tail: deque[bytes] = deque(maxlen=8)
+        self.out_bytes = self.out_lines = 0
         self.t_spawn = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err)
+                                     stdout=subprocess.PIPE if drain else self._out,
+                                     stderr=self._err)
         self.pid = self.proc.pid
+        self._drainer = None
+        if drain:
+            self._drainer = threading.Thread(target=self._drain, daemon=True)
+            self._drainer.start()
+
+    def _drain(self) -> None:
+        """Until EOF (the child exits): read whatever is there, keep the count and the tail."""
+        fd = self.proc.stdout.fileno()
+        for _ in range(10**9):  # bounded; EOF ends it
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.out_bytes += len(chunk)
+            self.out_lines += chunk.count(b"\n")
+            self._tail.append(chunk[-600:])
 
     def output(self, limit: int = 600) -> str:
         """The tail of stdout and stderr together (for a skip reason)."""
-        text = []
+        text = [b"".join(self._tail).decode(errors="replace")] if self._out is None else []
         for fh in (self._out, self._err):
+            if fh is None:
+                continue
             try:
                 fh.seek(0, os.SEEK_END)
                 size = fh.tell()
@@ -134,8 +179,15 @@ class QuietChild(Child):
         return " ".join(" ".join(text).split())[-limit:]
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> dict:
+        pipe = self.proc.stdout if self._drainer is not None else None
+        if pipe is not None:
+            self.proc.stdout = None  # closed below, once the reader has seen EOF
         r = super().stop(sig, timeout)
-        self._out.close()
+        if pipe is not None:
+            self._drainer.join(5)
+            pipe.close()
+        if self._out is not None:
+            self._out.close()
         return r
 
 
@@ -234,7 +286,8 @@ def start(anchor: Anchor, timeout: float) -> tuple[QuietChild, int, float]:
     env["NO_UPDATE_NOTIFIER"] = "1"
     if anchor.runtime == "node":
         env["NODE_ENV"] = "production"
-    child = QuietChild(anchor.command(port), cwd=CACHE / anchor.key, env=env)
+    child = QuietChild(anchor.command(port), cwd=CACHE / anchor.key, env=env,
+                       drain=anchor.drain_stdout)
     deadline = time.monotonic() + timeout
     last = "no answer"
     for _ in range(100_000):  # bounded; the deadline ends it first
@@ -286,21 +339,23 @@ def _points(gen, port: int, hash_: str, concs, seconds: float, label: str, log) 
     return out
 
 
-def _fake(gen, plan, res: dict, concs, log) -> dict:
-    """The fake's figures: from the throughput phase on waitress if it has every point, else
-    measured here on waitress (the CLI's server) with the same warm-up as the anchors."""
-    tp = res.get("throughput", {}).get("waitress")
+def _fake(gen, plan, res: dict, concs, log, server: str = DEFAULT) -> dict:
+    """The fake's figures: from the throughput phase on the default server if it has every
+    point, else measured here on it (what `mockserver serve` runs) with the same warm-up as the
+    anchors."""
+    tp = res.get("throughput", {}).get(server)
     wanted = [f"{ep}@{c}" for c in concs for ep in ENDPOINTS]
-    st = res.get("startup", {}).get("waitress", {}).get("mock", {})
+    st = res.get("startup", {}).get(server, {}).get("mock", {})
     if tp and all(k in tp["mock"] for k in wanted):
-        return {"source": "the throughput phase (waitress), earlier in this run",
+        return {"server": server,
+                "source": f"the throughput phase ({server}, the default server), earlier in this run",
                 "points": {k: tp["mock"][k] for k in wanted}, "rss_mib": tp.get("mock_rss_mib"),
                 "startup_s": st.get("first_200_s"),
                 "startup_note": "spawn -> login -> first get_info 200 (start-up phase)"}
     from servers import launch
-    log("  anchors: the throughput phase has no waitress figures for both calls: measuring "
+    log(f"  anchors: the throughput phase has no {server} figures for both calls: measuring "
         "the fake here")
-    child, port, _ = launch("waitress", "mock")
+    child, port, _ = launch(server, "mock")
     try:
         http_ = Http(port).connect()
         hash_ = http_.login(OWNER)
@@ -313,14 +368,16 @@ def _fake(gen, plan, res: dict, concs, log) -> dict:
         rss = child.rss_kib() / 1024
     finally:
         stop = child.stop()
-    return {"source": "measured in the anchors phase (waitress; the throughput phase did not run)",
+    return {"server": server,
+            "source": f"measured in the anchors phase ({server}, the default server; the "
+                      "throughput phase did not measure it)",
             "points": points, "rss_mib": rss, "startup_s": st.get("first_200_s") or first_200,
             "startup_note": "spawn -> login -> first get_info 200", "stop": stop}
 
 
 def run(gen, plan, res: dict, smoke: bool, log=print) -> dict:
     """Measure the anchors; never raises for one anchor's failure (it is recorded as skipped)."""
-    points = plan.points.get("waitress", {})
+    points = plan.points.get(DEFAULT, {})
     concs = sorted(set(points.get("user/get_info", (16,))) | set(points.get("user/auth", (16,))))
     out: dict = {"concurrencies": concs, "seconds": plan.seconds, "mocks": {}, "skipped": {}}
     log(f"anchors: other mocks, GET get_info and POST user/auth at c={'/'.join(map(str, concs))}, "
@@ -328,7 +385,8 @@ def run(gen, plan, res: dict, smoke: bool, log=print) -> dict:
     out["fake"] = _fake(gen, plan, res, concs, log)
     for anchor in ANCHORS:
         entry = {"version": anchor.version(), "package": anchor.package,
-                 "settings": anchor.settings}
+                 "settings": anchor.settings, "family": anchor.family,
+                 "variant": anchor.variant or None}
         why = _tool_missing(anchor)
         if why is None:
             ok, what = install(anchor, 180.0 if smoke else 300.0, log)
@@ -349,8 +407,12 @@ def run(gen, plan, res: dict, smoke: bool, log=print) -> dict:
             entry["answer_diffs"] = check_answers(port)
             log(f"  {anchor.name} {entry['version']}: first 200 after {first_200 * 1000:.0f} ms; "
                 f"answers {'as the fake' if not entry['answer_diffs'] else entry['answer_diffs']}")
-            entry["points"] = _points(gen, port, AUTH_HASH, concs, plan.seconds, anchor.key, log)
+            label = "prismlog" if anchor.drain_stdout else anchor.key  # 8 characters in the log
+            entry["points"] = _points(gen, port, AUTH_HASH, concs, plan.seconds, label, log)
             entry["rss_mib"] = child.rss_kib() / 1024
+            if anchor.drain_stdout:
+                entry["stdout"] = {"bytes": child.out_bytes, "lines": child.out_lines,
+                                   "tail": child.output(300)}
         except Exception as exc:  # noqa: BLE001
             out["skipped"][anchor.name] = entry | {"reason": f"failed while measured: {str(exc)[:500]}"}
             log(f"  {anchor.name}: failed while measured: {str(exc)[:300]}")

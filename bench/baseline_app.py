@@ -1,13 +1,12 @@
-"""The baseline: a bare Flask "hello" app, served exactly as `mockserver serve` serves the fake.
+"""The baseline: a bare Flask "hello" app, served exactly as `mockserver serve` serves the fake
+(mockserver/serving.py: same server, same settings, the same `listening on` line, SIGTERM ->
+exit 0), so start-up and throughput ratios compare like with like.
 
-`baseline_app:app` for granian/gunicorn; `python bench/baseline_app.py --port 0` mirrors
-mockserver/cli.py (waitress.create_server, 8 threads, the same `listening on` line, SIGTERM
--> clean exit 0), so start-up and throughput ratios compare like with like.
+    python bench/baseline_app.py --server granian --port 0
 """
 from __future__ import annotations
 
 import argparse
-import signal
 
 from flask import Flask, jsonify
 
@@ -20,27 +19,16 @@ def hello():
 
 
 def main() -> int:
-    import waitress
+    from mockserver import serving
 
     parser = argparse.ArgumentParser()
+    parser.add_argument("--server", choices=serving.SERVERS, default=serving.DEFAULT)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
-    server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads)
-    signal.signal(signal.SIGTERM, _stop)
-    print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serving.serve(app, server=args.server, host=args.host, port=args.port, threads=args.threads)
     return 0
-
-
-def _stop(signum, frame):
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Start-up: spawn -> first HTTP 200 from /v2/user/get_info after a fresh login, against the
-bare Flask app on the same server; first request vs tenth; SIGTERM shutdown; in-process ready.
+bare Flask app on the same server; first request vs tenth; SIGTERM shutdown; SIGINT on the
+default server (`mockserver serve` as a user runs it); in-process ready (waitress in a thread,
+as the pytest plugin runs it).
 
 `python bench/startup.py --inproc` is the worker for the in-process measurement (a fresh
 interpreter per sample, so imports are counted where they would be).
@@ -14,6 +16,8 @@ import time
 
 from common import BENCH, HOST, OWNER, PY, Http, child_env, median, tree
 from servers import launch
+
+from mockserver.serving import DEFAULT
 
 CALLS = (  # (name, method, path, body?, header?) - each called 10 times after the first login
     ("get_info", "GET", "/v2/user/get_info", False, True),
@@ -100,19 +104,25 @@ def measure_server(server: str, n: int) -> dict:
 def warm_bytecode() -> None:
     """Compile every module a server imports into the bench's bytecode cache (not timed)."""
     code = ("import importlib\n"
-            "for m in ('mockserver.cli', 'mockserver.wsgi', 'baseline_app', 'waitress', "
-            "'granian', 'gunicorn.app.wsgiapp'):\n"
+            "for m in ('mockserver.cli', 'mockserver.app', 'mockserver.serving', 'baseline_app', "
+            "'waitress', 'granian', 'granian.server', 'granian.http', 'granian.log', "
+            "'gunicorn.app.base', 'gunicorn.workers.gthread'):\n"
             "    try:\n        importlib.import_module(m)\n"
             "    except ImportError:\n        pass\n")
     subprocess.run([PY, "-c", code], cwd=tree(), env=child_env(), capture_output=True, timeout=60)
 
 
-def sigint_check() -> dict:
-    """The CLI also stops cleanly on SIGINT (Ctrl-C)."""
+def sigint_check(server: str = DEFAULT) -> dict:
+    """The CLI also stops cleanly on SIGINT (Ctrl-C), by default on its default server."""
     import signal
-    child, port, _ = launch("waitress", "mock")
-    Http(port).connect().login()
-    return child.stop(signal.SIGINT)
+    child, port, _ = launch(server, "mock")
+    try:
+        http = Http(port).connect()
+        http.login()
+        http.close()
+    finally:
+        r = child.stop(signal.SIGINT)
+    return {**r, "server": server}
 
 
 def measure_inproc(n: int) -> dict:
