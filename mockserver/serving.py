@@ -9,6 +9,7 @@ that answers them, and exits 0 on SIGINT or SIGTERM.
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -42,6 +43,10 @@ def serve(app, *, server: str, host: str, port: int, threads: int | None = None,
     threads = threads or DEFAULT_THREADS[server]
     if warm:
         warm_up(app)
+    # What exists now (modules, the app, the fixture) lives as long as the process: keep it out
+    # of every garbage collection. A full collection then walks only what requests made, and
+    # user/auth's p99 at c=16 fell from ~28 to ~8 ms (sessions pile up, collections grow).
+    gc.freeze()
     sys.stdout.flush()  # granian and gunicorn fork: nothing buffered may be printed twice
     {"granian": _granian, "waitress": _waitress, "gunicorn": _gunicorn}[server](
         app, host, port, threads, warm)
