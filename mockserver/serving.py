@@ -25,6 +25,7 @@ DROPS_CONNECTIONS = {"granian": False, "waitress": True, "gunicorn": True}
 # app.py), not a server's plain-text 431.
 MAX_HEADER_BYTES = 2 * 1024 * 1024
 READY_TIMEOUT_S = 10.0
+ORPHAN_CHECK_S = 0.2
 
 
 class ServeError(Exception):
@@ -95,8 +96,11 @@ def _granian(app, host, port, threads, warm):
     port = port or _free_port(host)
     _check_bindable(host, port)
 
+    parent = os.getpid()
+
     def load():  # in the worker, before granian builds its WSGI environ from os.environ
         _forget_cgi_variables()
+        threading.Thread(target=_stop_when_orphaned, args=(parent,), daemon=True).start()
         threading.Thread(target=_announce_when_connectable, args=(app, host, port, warm),
                          daemon=True).start()
         return app
@@ -108,6 +112,14 @@ def _granian(app, host, port, threads, warm):
     server.serve(target_loader=load, wrap_loader=False)
     if not server.interrupt_signal:  # granian ends its loop when the worker dies
         raise ServeError(f"the granian worker stopped (cannot listen on {host}:{port}?)")
+
+
+def _stop_when_orphaned(parent: int) -> None:
+    """A killed main process (SIGKILL, a crash) cannot stop its worker, which would keep the
+    port and serve on: the worker stops itself, as on SIGTERM, once its parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _forget_cgi_variables() -> None:

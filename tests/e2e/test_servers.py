@@ -188,3 +188,19 @@ def test_granian_with_threads_serves_other_calls_while_a_delay_fault_holds_one()
             delayed.join(timeout=10)
     finally:
         server.stop()
+
+
+def test_a_killed_granian_main_process_leaves_no_worker_serving():
+    server = LiveServer("--server", "granian")
+    url = server.url
+    server.process.kill()  # SIGKILL: the main process cannot stop its worker itself
+    server.process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            raw(url, "GET", "/__mock__/health")
+        except OSError:
+            break  # the port no longer answers: the worker is gone
+        time.sleep(0.1)
+    else:
+        pytest.fail("the orphaned worker still serves after 10 s")
