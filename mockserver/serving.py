@@ -93,8 +93,7 @@ def _granian(app, host, port, threads, warm):
 
     # granian binds in the worker, so port 0 is resolved here; a port taken meanwhile makes
     # the worker fail, reported below.
-    port = port or _free_port(host)
-    _check_bindable(host, port)
+    port = _bindable_port(host, port)
 
     parent = os.getpid()
 
@@ -150,22 +149,15 @@ def _announce_when_connectable(app, host: str, port: int, warm: bool) -> None:
           flush=True)
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(_family(host)) as probe:
-        try:
-            probe.bind((host, 0))
-        except OSError as exc:
-            raise ServeError(f"cannot listen on {host}: {exc.strerror or exc}") from exc
-        return probe.getsockname()[1]
-
-
-def _check_bindable(host: str, port: int) -> None:
+def _bindable_port(host: str, port: int) -> int:
+    """`port`, or a free one for 0, after checking that it can be bound now."""
     with socket.socket(_family(host)) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        return probe.getsockname()[1]
 
 
 def _family(host: str) -> socket.AddressFamily:
